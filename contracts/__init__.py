@@ -1,0 +1,47 @@
+"""The DVCQG message contracts: schemas, semantic rules and the one entry point that judges a message.
+
+>>> from contracts import profiles
+>>> profile = profiles.load("tt01-2018")
+"""
+
+from contracts._context import (
+    AgencyRegistry,
+    DossierLedger,
+    DossierState,
+    MemoryLedger,
+    NoPaymentKeys,
+    PaymentKeys,
+    ProcedureCatalogue,
+    ProcedureRef,
+    StaticPaymentKeys,
+    WorkingCalendar,
+)
+from contracts._engine import CheckContext, Profile, Validator
+from contracts._findings import Finding, RuleKind, Severity, Violation
+from contracts._messages import Message, MessageKind, classify
+from contracts._rules import Rule, RuleRegistry
+
+__all__ = [
+    "AgencyRegistry",
+    "CheckContext",
+    "DossierLedger",
+    "DossierState",
+    "Finding",
+    "MemoryLedger",
+    "Message",
+    "MessageKind",
+    "NoPaymentKeys",
+    "PaymentKeys",
+    "ProcedureCatalogue",
+    "ProcedureRef",
+    "Profile",
+    "Rule",
+    "RuleKind",
+    "RuleRegistry",
+    "Severity",
+    "StaticPaymentKeys",
+    "Validator",
+    "Violation",
+    "WorkingCalendar",
+    "classify",
+]
