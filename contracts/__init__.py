@@ -20,8 +20,10 @@ from contracts._engine import CheckContext, Profile, Validator
 from contracts._findings import Finding, RuleKind, Severity, Violation
 from contracts._messages import Message, MessageKind, classify
 from contracts._rules import Rule, RuleRegistry
+from contracts._statuses import STATUS_LABELS, status_label
 
 __all__ = [
+    "STATUS_LABELS",
     "AgencyRegistry",
     "CheckContext",
     "DossierLedger",
@@ -44,4 +46,5 @@ __all__ = [
     "Violation",
     "WorkingCalendar",
     "classify",
+    "status_label",
 ]

@@ -35,8 +35,6 @@ class CheckContext:
     ledger: DossierLedger = field(default_factory=MemoryLedger)
     payment_keys: PaymentKeys = field(default_factory=NoPaymentKeys)
     sync_limit: timedelta = DEFAULT_SYNC_LIMIT
-    #: the unit whose session sent the message (the portal knows it); None: trust `madonvi`
-    session_unit: str | None = None
 
 
 Recorder = Callable[[CheckContext, Message], None]

@@ -82,6 +82,10 @@ class Message:
     body: Any
     received_at: datetime | None = None
     path: str | None = None
+    #: the unit whose session sent it, when known (the portal knows it); None: trust `madonvi`
+    unit: str | None = None
+    #: the body as received, when the reader has it (lets text checks skip walking the tree)
+    raw: str | None = None
 
 
 def classify(body: Any, path: str | None = None) -> MessageKind:
