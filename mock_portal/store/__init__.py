@@ -1,0 +1,44 @@
+"""The mock portal's storage: one schema and one code path over SQLite (default) and PostgreSQL.
+
+>>> from mock_portal.store import Store
+>>> store = Store.open("sqlite:///portal.db")  # or postgresql://user:pw@host/db
+>>> store.migrate()
+1
+
+Every acknowledged message is durable: `write_batch` commits a batch of messages (their journal
+rows, findings and dossier changes) in one transaction before the portal answers any of them.
+"""
+
+from mock_portal.store._database import mask_url
+from mock_portal.store._errors import ConstraintError, StoreError
+from mock_portal.store._journal import entry_to_json, journal_body
+from mock_portal.store._ledger import StoreLedger
+from mock_portal.store._migrations import LATEST_VERSION
+from mock_portal.store._records import (
+    DossierEvent,
+    FindingRow,
+    JournalEntry,
+    MessageRecord,
+    ProvinceSummary,
+    Unit,
+)
+from mock_portal.store._store import Store
+from mock_portal.store._times import VIETNAM
+
+__all__ = [
+    "LATEST_VERSION",
+    "VIETNAM",
+    "ConstraintError",
+    "DossierEvent",
+    "FindingRow",
+    "JournalEntry",
+    "MessageRecord",
+    "ProvinceSummary",
+    "Store",
+    "StoreError",
+    "StoreLedger",
+    "Unit",
+    "entry_to_json",
+    "journal_body",
+    "mask_url",
+]
