@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -61,14 +63,18 @@ class SchemaSet:
     def __init__(self, documents: dict[MessageKind, dict[str, Any]]) -> None:
         self._documents = documents
         self._fast = {kind: jsonschema_rs.validator_for(doc) for kind, doc in documents.items()}
-        self._detailed = {
-            kind: jsonschema.Draft202012Validator(doc) for kind, doc in documents.items()
-        }
+        self._detailed = {kind: _DetailedValidator(doc) for kind, doc in documents.items()}
 
     @classmethod
     def from_package(cls, package: str) -> SchemaSet:
-        """Load `<package>/schemas/*.json`, folding `common.json` into each document."""
-        folder = resources.files(package).joinpath("schemas")
+        """Load `<package>/schemas/*.json`, folding `common.json` into each document.
+
+        The folder is reached from the parent package, so `package` itself is not imported:
+        a profile's `__init__` (which imports its rule modules) need not load for its schemas.
+        """
+        parent, _, name = package.rpartition(".")
+        base = resources.files(parent).joinpath(name) if parent else resources.files(package)
+        folder = base.joinpath("schemas")
         common = json.loads(folder.joinpath(COMMON_DOCUMENT).read_text(encoding="utf-8"))
         documents: dict[MessageKind, dict[str, Any]] = {}
         for entry in folder.iterdir():
@@ -99,6 +105,43 @@ class SchemaSet:
         """Every schema error of the body, each attributed to a rule."""
         for error in self._detailed[kind].iter_errors(body):
             yield from _violations_of(error)
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """`pattern` as ECMA-262 (and jsonschema-rs) reads it: `$` is the end of the string only.
+
+    Python's `$` also matches before a final newline, so without this "20200203083015\\n"
+    would pass `^[0-9]{14}$` here and fail on the fast path.
+    """
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """Compile `pattern` with every unescaped `$` outside a character class read as `\\Z`."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
+
+
+_DetailedValidator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"pattern": _ecma_pattern}
+)
 
 
 def _violations_of(error: jsonschema.ValidationError) -> Iterator[SchemaViolation]:
