@@ -1,4 +1,4 @@
-"""The DVCQG message contracts: schemas, semantic rules and the one entry point that judges a message.
+"""The DVCQG message contracts: schemas, semantic rules, and the entry point that judges a message.
 
 >>> from contracts import profiles
 >>> profile = profiles.load("tt01-2018")
@@ -18,11 +18,19 @@ from contracts._context import (
 )
 from contracts._engine import CheckContext, Profile, Validator
 from contracts._findings import Finding, RuleKind, Severity, Violation
-from contracts._messages import Message, MessageKind, classify
+from contracts._messages import (
+    INTEGRATION_SERVICES,
+    SHARE_SERVICES,
+    Message,
+    MessageKind,
+    classify,
+)
 from contracts._rules import Rule, RuleRegistry
 from contracts._statuses import STATUS_LABELS, status_label
 
 __all__ = [
+    "INTEGRATION_SERVICES",
+    "SHARE_SERVICES",
     "STATUS_LABELS",
     "AgencyRegistry",
     "CheckContext",

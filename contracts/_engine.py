@@ -77,11 +77,9 @@ class Validator:
         findings: list[Finding] = []
         schemas = self.profile.schemas
         if kind in schemas.kinds() and not schemas.is_valid(kind, message.body):
-            for violation in schemas.iter_violations(kind, message.body):
+            for error in schemas.iter_violations(kind, message.body):
                 findings.append(
-                    self._finding(
-                        violation.rule, message, violation.path, violation.value, violation.hint
-                    )
+                    self._finding(error.rule, message, error.path, error.value, error.hint)
                 )
         for rule in self.profile.rules.checks_for(kind):
             assert rule.check is not None  # checks_for indexes only rules with a check
@@ -108,9 +106,7 @@ class Validator:
         self.record(message)
         return findings
 
-    def _finding(
-        self, rule: str, message: Message, path: str, value: object, hint: str
-    ) -> Finding:
+    def _finding(self, rule: str, message: Message, path: str, value: object, hint: str) -> Finding:
         return Finding(
             rule=rule,
             severity=self._severity.get(rule, Severity.ERROR),

@@ -97,9 +97,11 @@ def classify(body: Any, path: str | None = None) -> MessageKind:
     if isinstance(body, dict):
         service = body.get("service")
         if service is not None:
-            return _SERVICE_KINDS.get(service, MessageKind.UNKNOWN) if isinstance(
-                service, str
-            ) else MessageKind.UNKNOWN
+            return (
+                _SERVICE_KINDS.get(service, MessageKind.UNKNOWN)
+                if isinstance(service, str)
+                else MessageKind.UNKNOWN
+            )
     if path:
         tail = path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1].lower()
         kind = _PATH_TAIL_KINDS.get(tail)

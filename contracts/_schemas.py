@@ -95,7 +95,11 @@ class SchemaSet:
 
     def is_valid(self, kind: MessageKind, body: Any) -> bool:
         """The fast path: True when the body conforms (no detail)."""
-        return bool(self._fast[kind].is_valid(body))
+        try:
+            return bool(self._fast[kind].is_valid(body))
+        except UnicodeEncodeError:
+            # A lone surrogate cannot cross into Rust; the reference engine judges it instead.
+            return self.is_valid_detailed(kind, body)
 
     def is_valid_detailed(self, kind: MessageKind, body: Any) -> bool:
         """The same question answered by the reference engine (for the differential test)."""
@@ -139,7 +143,7 @@ def _ecma_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-_DetailedValidator = jsonschema.validators.extend(
+_DetailedValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     jsonschema.Draft202012Validator, {"pattern": _ecma_pattern}
 )
 
@@ -149,7 +153,8 @@ def _violations_of(error: jsonschema.ValidationError) -> Iterator[SchemaViolatio
     keyword = str(error.validator)
     rule = subschema.get("x-rule") or KEYWORD_RULES.get(keyword, FALLBACK_RULE)
     if keyword == "required" and isinstance(error.instance, dict):
-        missing = [name for name in error.validator_value if name not in error.instance]
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = [name for name in required if name not in error.instance]
         for name in missing:
             yield SchemaViolation(
                 rule=subschema.get("x-rule") or KEYWORD_RULES["required"],

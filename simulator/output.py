@@ -90,12 +90,10 @@ def write_junit(result: ValidationResult, out: TextIO) -> None:
     )
     suite = f"portalsim validate {result.profile.name}"
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(f'<testsuites name={quoteattr(suite)} tests="{len(rules)}" failures="{failures}">\n')
     out.write(
-        f"<testsuites name={quoteattr(suite)} tests=\"{len(rules)}\" failures=\"{failures}\">\n"
-    )
-    out.write(
-        f"  <testsuite name={quoteattr(str(result.capture))} tests=\"{len(rules)}\" "
-        f"failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
+        f'  <testsuite name={quoteattr(str(result.capture))} tests="{len(rules)}" '
+        f'failures="{failures}" errors="0" skipped="0">\n'
     )
     for rule in rules:
         name = f"{rule.id} {rule.title_vi} / {rule.title_en}"
@@ -109,7 +107,7 @@ def write_junit(result: ValidationResult, out: TextIO) -> None:
         if count and rule.severity is Severity.ERROR:
             message = f"{count} finding(s); {rule.clause}"
             out.write(
-                f"\n      <failure message={quoteattr(message)} type=\"{rule.severity.value}\">"
+                f'\n      <failure message={quoteattr(message)} type="{rule.severity.value}">'
                 f"{escape(lines)}</failure>\n    "
             )
         elif count:

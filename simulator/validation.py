@@ -19,8 +19,14 @@ import orjson
 from contracts import CheckContext, Finding, MemoryLedger, Profile, Severity, Validator
 from contracts.profiles import load as load_profile
 from simulator.capture import read_capture
-from simulator.domain import load_agencies, load_calendar, load_catalogue
-from simulator.domain import bundled_agencies, bundled_calendar, bundled_catalogue
+from simulator.domain import (
+    bundled_agencies,
+    bundled_calendar,
+    bundled_catalogue,
+    load_agencies,
+    load_calendar,
+    load_catalogue,
+)
 from simulator.errors import DataFileError, UsageError
 
 EXAMPLES_PER_RULE = 5
@@ -48,9 +54,7 @@ class ValidationResult:
     by_rule: Counter[str] = field(default_factory=Counter)
     by_severity: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[Finding]] = field(default_factory=dict)
-    spool: IO[bytes] = field(
-        default_factory=lambda: tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
-    )
+    spool: IO[bytes] = field(default_factory=lambda: _new_spool())
 
     @property
     def errors(self) -> int:
@@ -91,6 +95,11 @@ class ValidationResult:
 
     def close(self) -> None:
         self.spool.close()
+
+
+def _new_spool() -> IO[bytes]:
+    """A temporary file for findings: in memory while small, on disk beyond; closed by `close`."""
+    return tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
 
 
 def build_context(options: ValidationOptions) -> CheckContext:

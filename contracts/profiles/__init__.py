@@ -1,4 +1,4 @@
-"""Conformance profiles, one subpackage each; a later profile (e.g. Circular 03/2025) sits beside."""
+"""Conformance profiles, one subpackage each; a later one (e.g. Circular 03/2025) sits beside."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ def run(
     except click.exceptions.Abort:
         err.write("portalsim: aborted\n")
         return EXIT_USAGE
-    except Exception as error:  # noqa: BLE001 — the last line of defence: exit 5, not a traceback
+    except Exception as error:
         err.write(f"portalsim: internal error: {type(error).__name__}: {error}\n")
         if os.environ.get("PORTALSIM_DEBUG"):
             traceback.print_exc(file=err)

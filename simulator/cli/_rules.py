@@ -14,7 +14,10 @@ from simulator.cli._streams import stdout
     "--profile", default=DEFAULT_PROFILE, show_default=True, type=click.Choice(available())
 )
 @click.option(
-    "--format", "output_format", default="text", type=click.Choice(["text", "json"]),
+    "--format",
+    "output_format",
+    default="text",
+    type=click.Choice(["text", "json"]),
     show_default=True,
 )
 def rules_command(profile: str, output_format: str) -> int:

@@ -15,8 +15,8 @@ from simulator.errors import UsageError
 
 def stdout() -> TextIO:
     context = click.get_current_context()
-    stream: TextIO = (context.obj or {}).get("stdout", sys.stdout)
-    return stream
+    stream: TextIO | None = (context.obj or {}).get("stdout")
+    return stream or sys.stdout
 
 
 @contextlib.contextmanager

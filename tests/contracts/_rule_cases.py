@@ -44,7 +44,7 @@ def load_cases() -> list[RuleCase]:
             messages = [_message(index, spec) for index, spec in enumerate(case["messages"])]
             cases.append(
                 RuleCase(
-                    rule=case.get("rule", document["rule"]),
+                    rule=case.get("rule") or document["rule"],
                     description=case["description"],
                     messages=messages,
                     must=case["must"],
@@ -56,14 +56,18 @@ def load_cases() -> list[RuleCase]:
 
 
 def _message(index: int, spec: dict[str, Any]) -> Message:
-    body = copy.deepcopy(spec["body"]) if "body" in spec else copy.deepcopy(TEMPLATES[spec["template"]])
+    body = (
+        copy.deepcopy(spec["body"])
+        if "body" in spec
+        else copy.deepcopy(TEMPLATES[spec["template"]])
+    )
     for dotted, value in spec.get("set", {}).items():
         _assign(body, dotted, value)
     for dotted in spec.get("delete", []):
         _delete(body, dotted)
     if spec.get("nfd"):
         body = _to_nfd(body)
-    received = spec.get("received_at", "2026-03-02T08:31:00+07:00")
+    received = spec.get("received_at", "2026-03-02T08:31:00+07:00")  # null: no receive time
     raw = json.dumps(body, ensure_ascii=False)
     return Message(
         index=index,

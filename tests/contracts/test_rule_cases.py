@@ -33,7 +33,9 @@ def test_rule_case(case: RuleCase) -> None:
     """A must-pass case raises no finding of its rule; a must-fail case raises it where named."""
     found = _run(case)
     if case.must == "pass":
-        offending = [(index, hit) for index, hits in enumerate(found) for hit in hits if hit[0] == case.rule]
+        offending = [
+            (index, hit) for index, hits in enumerate(found) for hit in hits if hit[0] == case.rule
+        ]
         assert offending == [], f"{case.rule} must not fire: {found}"
     else:
         hits = [path for rule, path in found[case.at] if rule == case.rule]

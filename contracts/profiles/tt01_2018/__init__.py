@@ -13,6 +13,7 @@ from contracts.profiles.tt01_2018.lifecycle import TRANSITIONS, record
 
 # Imported for their registrations on RULES.
 from contracts.profiles.tt01_2018 import (  # noqa: F401  isort: skip
+    access,
     dossier_code,
     identifiers,
     procedure,

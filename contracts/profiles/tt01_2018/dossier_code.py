@@ -15,14 +15,14 @@ from contracts._findings import RuleKind, Severity, Violation
 from contracts._messages import Message, MessageKind
 from contracts._rules import Rule
 from contracts.identifiers import agency_within
-from contracts.profiles.tt01_2018._access import (
+from contracts.profiles.tt01_2018._registry import RULES
+from contracts.wire import (
     data_items,
     same_text,
     sending_unit,
     text,
     wire_datetime,
 )
-from contracts.profiles.tt01_2018._registry import RULES
 
 ARTICLE_19 = "TT 01/2018/TT-VPCP Điều 19"
 
@@ -112,8 +112,7 @@ def code_within_sending_unit(context: CheckContext, message: Message) -> Iterato
                 path=path,
                 value=code,
                 hint=(
-                    f"{match['agency']} không thuộc {unit} / "
-                    f"{match['agency']} is not within {unit}"
+                    f"{match['agency']} không thuộc {unit} / {match['agency']} is not within {unit}"
                 ),
             )
 

@@ -20,8 +20,8 @@ from contracts.identifiers import (
     phone_problem,
     tax_code_problem,
 )
-from contracts.profiles.tt01_2018._access import data_items, text
 from contracts.profiles.tt01_2018._registry import RULES
+from contracts.wire import data_items, text
 
 ID_CLAUSE = "Luật Căn cước 2023; NĐ 137/2015/NĐ-CP (số định danh cá nhân)"
 TAX_CLAUSE = "Luật Quản lý thuế 2019; TT 105/2020/TT-BTC (cấu trúc mã số thuế)"
@@ -92,6 +92,9 @@ def citizen_ids_valid(context: CheckContext, message: Message) -> Iterator[Viola
 def tax_codes_valid(context: CheckContext, message: Message) -> Iterator[Violation]:
     for path, value, expected in _identifier_fields(message):
         if expected != "tax":
+            continue
+        # Since July 2025 individuals and household businesses use the citizen ID as tax code.
+        if len(value) == 12 and citizen_id_problem(value) is None:
             continue
         problem = tax_code_problem(value)
         if problem is not None:

@@ -16,7 +16,8 @@ from contracts._context import DossierState
 from contracts._engine import CheckContext
 from contracts._findings import RuleKind, Severity, Violation
 from contracts._messages import Message, MessageKind
-from contracts.profiles.tt01_2018._access import (
+from contracts.profiles.tt01_2018._registry import RULES
+from contracts.wire import (
     STATUS_LABELS,
     data_items,
     list_items,
@@ -25,7 +26,6 @@ from contracts.profiles.tt01_2018._access import (
     text,
     wire_datetime,
 )
-from contracts.profiles.tt01_2018._registry import RULES
 
 #: status → statuses it may move to. 3, 7, 8 and 10 are terminal.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -58,7 +58,9 @@ def _has_extension(item: dict[str, Any], path: str) -> bool:
     )
 
 
-def _event_time(message: Message, item: dict[str, Any], known: DossierState | None) -> datetime | None:
+def _event_time(
+    message: Message, item: dict[str, Any], known: DossierState | None
+) -> datetime | None:
     """When the event this item reports happened, if the message says so."""
     if message.kind is MessageKind.CAP_NHAT_TIEN_DO:
         return wire_datetime(text(item, "ThoiDiemXuLy"))
@@ -86,7 +88,7 @@ def progress_refers_to_synced(context: CheckContext, message: Message) -> Iterat
 
 @RULES.check(
     "LC-002",
-    title_vi="isUpdating \"False\" cho hồ sơ cổng đã có",
+    title_vi='isUpdating "False" cho hồ sơ cổng đã có',
     title_en='isUpdating "False" for a dossier the portal already has',
     clause=SYNC_CLAUSE,
     severity=Severity.WARNING,
@@ -97,7 +99,7 @@ def progress_refers_to_synced(context: CheckContext, message: Message) -> Iterat
 def insert_of_known_dossier(context: CheckContext, message: Message) -> Iterator[Violation]:
     if text(message.body, "isUpdating") != "False":
         return
-    for path, item in data_items(message.body):
+    for _path, item in data_items(message.body):
         code = text(item, "MaHoSo")
         if code and context.ledger.get(code) is not None:
             yield Violation(path="$.isUpdating", value="False", hint=f"{code} đã có trên cổng")
@@ -105,7 +107,7 @@ def insert_of_known_dossier(context: CheckContext, message: Message) -> Iterator
 
 @RULES.check(
     "LC-003",
-    title_vi="isUpdating \"True\" cho hồ sơ cổng chưa có",
+    title_vi='isUpdating "True" cho hồ sơ cổng chưa có',
     title_en='isUpdating "True" for a dossier the portal does not have',
     clause=SYNC_CLAUSE,
     severity=Severity.INFO,
@@ -116,7 +118,7 @@ def insert_of_known_dossier(context: CheckContext, message: Message) -> Iterator
 def update_of_unknown_dossier(context: CheckContext, message: Message) -> Iterator[Violation]:
     if text(message.body, "isUpdating") != "True":
         return
-    for path, item in data_items(message.body):
+    for _path, item in data_items(message.body):
         code = text(item, "MaHoSo")
         if code and context.ledger.get(code) is None:
             yield Violation(path="$.isUpdating", value="True", hint=f"{code} chưa có trên cổng")
@@ -164,13 +166,13 @@ def first_sync_status(context: CheckContext, message: Message) -> Iterator[Viola
     for path, item in data_items(message.body):
         code = text(item, "MaHoSo")
         status = text(item, "TrangThaiHoSo")
-        if code and status in STATUS_LABELS and status not in FIRST_STATUSES:
-            if context.ledger.get(code) is None:
-                yield Violation(
-                    path=f"{path}.TrangThaiHoSo",
-                    value=status,
-                    hint=f"lần đầu đã ở {status_label(status)}: bỏ sót các bước trước",
-                )
+        first = code and context.ledger.get(code) is None
+        if first and status in STATUS_LABELS and status not in FIRST_STATUSES:
+            yield Violation(
+                path=f"{path}.TrangThaiHoSo",
+                value=status,
+                hint=f"lần đầu đã ở {status_label(status)}: bỏ sót các bước trước",
+            )
 
 
 @RULES.check(
@@ -187,13 +189,13 @@ def processing_time_monotonic(context: CheckContext, message: Message) -> Iterat
     for path, item in data_items(message.body):
         known = context.ledger.get(text(item, "MaHoSo"))
         at = wire_datetime(text(item, "ThoiDiemXuLy"))
-        if known is not None and at is not None and known.last_event_at is not None:
-            if at < known.last_event_at:
-                yield Violation(
-                    path=f"{path}.ThoiDiemXuLy",
-                    value=text(item, "ThoiDiemXuLy"),
-                    hint=f"sớm hơn bước trước ({known.last_event_at:%Y-%m-%d %H:%M:%S})",
-                )
+        last = known.last_event_at if known is not None else None
+        if at is not None and last is not None and at < last:
+            yield Violation(
+                path=f"{path}.ThoiDiemXuLy",
+                value=text(item, "ThoiDiemXuLy"),
+                hint=f"sớm hơn bước trước ({last:%Y-%m-%d %H:%M:%S})",
+            )
 
 
 @RULES.check(
@@ -215,7 +217,11 @@ def sync_is_timely(context: CheckContext, message: Message) -> Iterator[Violatio
         happened = _event_time(message, item, known)
         if happened is None:
             continue
-        if known is not None and known.last_event_at is not None and happened <= known.last_event_at:
+        if (
+            known is not None
+            and known.last_event_at is not None
+            and happened <= known.last_event_at
+        ):
             continue  # not a new event: a repeated progress record, judged when it was new
         delay = received - happened
         if delay > context.sync_limit:

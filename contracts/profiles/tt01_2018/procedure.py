@@ -9,8 +9,8 @@ from contracts._engine import CheckContext
 from contracts._findings import RuleKind, Severity, Violation
 from contracts._messages import Message, MessageKind
 from contracts._rules import Rule
-from contracts.profiles.tt01_2018._access import data_items, same_text, text
 from contracts.profiles.tt01_2018._registry import RULES
+from contracts.wire import data_items, same_text, text
 
 CATALOGUE_CLAUSE = "NĐ 61/2018/NĐ-CP; CSDL quốc gia về TTHC (csdl.dichvucong.gov.vn)"
 PROCEDURE_CODE = re.compile(r"^[0-9]\.[0-9]{6}$")

@@ -9,22 +9,23 @@ procedure received after 15:00 rolls to the next working day.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from datetime import date, datetime, time
 from functools import lru_cache
+from typing import cast
 
 from contracts._context import WorkingCalendar
 from contracts._engine import CheckContext
 from contracts._findings import RuleKind, Severity, Violation
 from contracts._messages import Message, MessageKind
-from contracts.profiles.tt01_2018._access import (
+from contracts.profiles.tt01_2018._registry import RULES
+from contracts.wire import (
     data_items,
     is_wire_shaped,
     list_items,
     text,
     wire_datetime,
 )
-from contracts.profiles.tt01_2018._registry import RULES
 
 DEADLINE_CLAUSE = "NĐ 61/2018/NĐ-CP; NĐ 45/2020/NĐ-CP; BLLĐ 2019 Điều 112 (ngày nghỉ lễ)"
 
@@ -152,7 +153,8 @@ def statutory_deadline(calendar: WorkingCalendar, received: datetime, days: floa
 
 
 @lru_cache(maxsize=65_536)
-def _deadline_cached(calendar: WorkingCalendar, day: date, late: bool, days: int) -> date:
+def _deadline_cached(key: Hashable, day: date, late: bool, days: int) -> date:
+    calendar = cast(WorkingCalendar, key)
     # A late or non-working-day receipt counts as received on the next working day.
     start = calendar.add_working_days(day, 1) if late or not calendar.is_working_day(day) else day
     return calendar.add_working_days(start, days) if days > 0 else start
@@ -161,7 +163,8 @@ def _deadline_cached(calendar: WorkingCalendar, day: date, late: bool, days: int
 def _deadline(calendar: WorkingCalendar, day: date, at: time, days: int) -> date:
     outside_hours = at >= _AFTERNOON_END or at < _MORNING_START or _LUNCH[0] <= at < _LUNCH[1]
     late = outside_hours or (days == 0 and at >= _SAME_DAY_CUTOFF)
-    return _deadline_cached(calendar, day, late, days)
+    # Calendars hash by identity; the cache keeps one entry per (calendar, day, lateness, days).
+    return _deadline_cached(cast(Hashable, calendar), day, late, days)
 
 
 _WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")

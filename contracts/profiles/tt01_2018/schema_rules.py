@@ -56,7 +56,7 @@ for rule in (
         clause=_CIRCULAR,
         severity=Severity.ERROR,
         kind=RuleKind.SCHEMA,
-        hint="Ngày giờ dạng yyyyMMddHHmmss theo giờ Việt Nam / dates as yyyyMMddHHmmss, Vietnam time",
+        hint="Ngày giờ yyyyMMddHHmmss theo giờ Việt Nam / dates as yyyyMMddHHmmss, Vietnam time",
     ),
     Rule(
         id="SC-004",

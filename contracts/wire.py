@@ -1,4 +1,4 @@
-"""Defensive readers of message bodies: rules run on schema-invalid bodies too, and never raise."""
+"""Reading message bodies defensively, and wire dates: rules run on any body and never raise."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ __all__ = [
 #: Vietnam keeps no daylight-saving time, so a fixed offset is exact and cheaper than zoneinfo.
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
+
 def data_items(body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     """(JSON path, item) for each object in `data`, whether `data` is an array or an object."""
     data = body.get("data") if isinstance(body, dict) else None
@@ -38,7 +39,9 @@ def data_items(body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "$.data", data
 
 
-def list_items(container: dict[str, Any], key: str, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+def list_items(
+    container: dict[str, Any], key: str, path: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
     value = container.get(key)
     if isinstance(value, list):
         for index, item in enumerate(value):

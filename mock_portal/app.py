@@ -1,0 +1,69 @@
+"""The ASGI application: DVCQG's routes over a `Portal`.
+
+Paths (stable, documented in the README and /openapi.json):
+`POST /api/dvcqg/login`, `POST /api/dvcqg/integration`, `POST /api/dvcqg/share`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mock_portal._login import handle_login
+from mock_portal._portal import Portal
+from mock_portal._rpc import handle_rpc
+from mock_portal.wire import ErrorCode, refusal
+
+LOGIN_PATH = "/api/dvcqg/login"
+INTEGRATION_PATH = "/api/dvcqg/integration"
+SHARE_PATH = "/api/dvcqg/share"
+
+
+def create_app(portal: Portal) -> Starlette:
+    async def login(request: Request) -> Response:
+        return await handle_login(portal, request)
+
+    async def integration(request: Request) -> Response:
+        return await handle_rpc(portal, request, "integration")
+
+    async def share(request: Request) -> Response:
+        return await handle_rpc(portal, request, "share")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        portal.start()
+        try:
+            yield
+        finally:
+            portal.close()
+
+    app = Starlette(
+        routes=[
+            Route(LOGIN_PATH, login, methods=["POST"]),
+            Route(INTEGRATION_PATH, integration, methods=["POST"]),
+            Route(SHARE_PATH, share, methods=["POST"]),
+        ],
+        lifespan=lifespan,
+        exception_handlers={404: _not_found, 405: _not_allowed, 500: _internal},
+    )
+    app.state.portal = portal
+    # Real clients turn a redirected POST into a GET: never redirect a trailing slash.
+    app.router.redirect_slashes = False
+    return app
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return refusal(ErrorCode.UNKNOWN_SERVICE, f"no such path: {request.url.path}", status=404)
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return refusal(ErrorCode.UNKNOWN_SERVICE, f"{request.method} is not allowed here", status=405)
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    return refusal(ErrorCode.UNAVAILABLE, "internal error of the mock portal", status=500)

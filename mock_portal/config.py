@@ -1,0 +1,183 @@
+"""The portal's configuration: a TOML file, checked whole before anything starts.
+
+```toml
+mode = "lenient"                 # or "strict"
+session_lifetime = "1h"
+operator_token = "…"             # optional: otherwise one is generated on first start
+[limits]
+max_body_bytes = 1048576
+max_depth = 32
+login_failures = 5               # failed logins per user …
+login_window = "15m"             # … within this window before logins are throttled
+[[units]]
+code = "000.00.00.H56"           # QCVN 102 agency code; the login name unless `username` is set
+name = "UBND tỉnh Thanh Hóa"
+password = "…"                   # hashed on load; never stored in clear
+callback_url = "http://127.0.0.1:9000/kpdvcqg/"
+[faults."*"]                     # or a unit code: see mock_portal/faults.py
+errors = { rate = 0.05, statuses = [503] }
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from contracts.identifiers import parse_agency_code
+
+MODES = ("strict", "lenient")
+_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the file, the key and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitConfig:
+    code: str
+    name: str
+    password: str
+    username: str
+    callback_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_body_bytes: int = 1 << 20
+    max_depth: int = 32
+    login_failures: int = 5
+    login_window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class PortalConfig:
+    mode: str = "lenient"
+    session_lifetime: timedelta = timedelta(hours=1)
+    operator_token: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    units: tuple[UnitConfig, ...] = ()
+    faults: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def with_mode(self, mode: str | None) -> PortalConfig:
+        if mode is None:
+            return self
+        _check_mode(mode, "--mode")
+        return _replace(self, mode=mode)
+
+    def with_units(self, units: tuple[UnitConfig, ...]) -> PortalConfig:
+        return _replace(self, units=self.units + units)
+
+
+def _replace(config: PortalConfig, **changes: Any) -> PortalConfig:
+    values = {name: getattr(config, name) for name in config.__dataclass_fields__}
+    values.update(changes)
+    return PortalConfig(**values)
+
+
+def load_config(path: Path) -> PortalConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        return parse_config(raw)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
+def parse_config(raw: dict[str, Any]) -> PortalConfig:
+    known = {"mode", "session_lifetime", "operator_token", "limits", "units", "faults"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    mode = raw.get("mode", "lenient")
+    _check_mode(mode, "mode")
+    token = raw.get("operator_token")
+    if token is not None and (not isinstance(token, str) or len(token) < 16):
+        raise ConfigError("operator_token: must be a string of at least 16 characters")
+    faults = raw.get("faults", {})
+    if not isinstance(faults, dict) or not all(isinstance(v, dict) for v in faults.values()):
+        raise ConfigError('faults: a table of tables, e.g. [faults."*"]')
+    return PortalConfig(
+        mode=mode,
+        session_lifetime=parse_duration(raw.get("session_lifetime", "1h"), "session_lifetime"),
+        operator_token=token,
+        limits=_limits(raw.get("limits", {})),
+        units=tuple(_unit(index, entry) for index, entry in enumerate(_list(raw, "units"))),
+        faults=faults,
+    )
+
+
+def _check_mode(mode: object, where: str) -> None:
+    if mode not in MODES:
+        raise ConfigError(f"{where}: {mode!r} is not one of {', '.join(MODES)}")
+
+
+def _list(raw: dict[str, Any], key: str) -> list[Any]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise ConfigError(f"{key}: must be an array of tables ([[{key}]])")
+    return value
+
+
+def _limits(raw: Any) -> Limits:
+    if not isinstance(raw, dict):
+        raise ConfigError("limits: must be a table")
+    defaults = Limits()
+    values: dict[str, Any] = {}
+    for name in ("max_body_bytes", "max_depth", "login_failures"):
+        value = raw.get(name, getattr(defaults, name))
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"limits.{name}: must be a positive integer, not {value!r}")
+        values[name] = value
+    values["login_window"] = parse_duration(raw.get("login_window", "15m"), "limits.login_window")
+    return Limits(**values)
+
+
+def _unit(index: int, entry: Any) -> UnitConfig:
+    where = f"units[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: must be a table")
+    code = entry.get("code")
+    if not isinstance(code, str) or parse_agency_code(code) is None:
+        raise ConfigError(
+            f"{where}.code: {code!r} is not a QCVN 102 agency code like 000.00.00.H56"
+        )
+    password = entry.get("password")
+    if not isinstance(password, str) or not password:
+        raise ConfigError(f"{where}.password: required")
+    callback = entry.get("callback_url")
+    if callback is not None and not (
+        isinstance(callback, str) and callback.startswith(("http://", "https://"))
+    ):
+        raise ConfigError(f"{where}.callback_url: must be an http(s) URL")
+    return UnitConfig(
+        code=code,
+        name=str(entry.get("name", code)),
+        password=password,
+        username=str(entry.get("username", code)),
+        callback_url=callback,
+    )
+
+
+def parse_duration(value: object, where: str) -> timedelta:
+    """`90s`, `15m`, `1h`, `1h30m` or a number of seconds."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return timedelta(seconds=value)
+    match = _DURATION.match(value) if isinstance(value, str) and value else None
+    if match is None or not any(match.groups()):
+        raise ConfigError(f"{where}: {value!r} is not a duration like 90s, 15m, 1h")
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
