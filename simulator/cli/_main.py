@@ -11,6 +11,7 @@ from typing import TextIO
 import click
 
 from simulator.cli._rules import rules_command
+from simulator.cli._serve import serve_command
 from simulator.cli._validate import validate_command
 from simulator.errors import EXIT_INTERNAL, EXIT_USAGE, PortalsimError
 
@@ -28,6 +29,7 @@ def cli() -> None:
 
 cli.add_command(validate_command)
 cli.add_command(rules_command)
+cli.add_command(serve_command)
 
 
 def run(
