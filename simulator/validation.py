@@ -128,14 +128,18 @@ def validate_capture(capture: Path, options: ValidationOptions) -> ValidationRes
     context = build_context(options)
     validator = Validator(profile, context)
     result = ValidationResult(profile=profile, capture=capture)
-    for captured in read_capture(capture):
-        message = captured.message
-        result.messages += 1
-        result.kinds[message.kind.value] += 1
-        for finding in validator.check(message, parse_error=captured.parse_error):
-            result.add(finding)
-        if captured.accepted and captured.parse_error is None:
-            validator.record(message)
+    try:
+        for captured in read_capture(capture):
+            message = captured.message
+            result.messages += 1
+            result.kinds[message.kind.value] += 1
+            for finding in validator.check(message, parse_error=captured.parse_error):
+                result.add(finding)
+            if captured.accepted and captured.parse_error is None:
+                validator.record(message)
+    except BaseException:
+        result.close()
+        raise
     ledger = context.ledger
     result.dossiers = len(ledger) if isinstance(ledger, MemoryLedger) else 0
     return result
