@@ -43,6 +43,8 @@ _DOSSIER_KEYS = {
     MessageKind.DONG_BO_TRANG_THAI: "MaHoSoDonVi",
 }
 _SUCCESS = "Thành công"
+#: schema findings that make a message unusable in either mode (values of the wrong JSON type)
+_UNUSABLE_RULES = frozenset({"SC-002"})
 
 
 async def handle_rpc(portal: Portal, request: Request, endpoint: str) -> Response:
@@ -111,6 +113,16 @@ async def _process(portal: Portal, exchange: Exchange, message: Message) -> Resp
             "hồ sơ thuộc đơn vị khác / dossier of another unit",
             status=403,
             findings=findings_payload(exchange.findings),
+        )
+        return await _journal(portal, exchange, response, accepted=False)
+    wrong_types = [finding for finding in findings if finding.rule in _UNUSABLE_RULES]
+    if wrong_types:
+        # A message of the wrong shape cannot move a dossier on, lenient or not.
+        response = refusal(
+            ErrorCode.MALFORMED,
+            f"sai kiểu dữ liệu ở {len(wrong_types)} trường / wrong types",
+            status=400,
+            findings=findings_payload(findings),
         )
         return await _journal(portal, exchange, response, accepted=False)
     errors = [finding for finding in findings if finding.severity is Severity.ERROR]
