@@ -1,7 +1,7 @@
 """Fixtures for the mock portal: a portal on SQLite and on PostgreSQL, and clients to it.
 
-`portal_client` runs the app in-process (Starlette's TestClient over httpx, lifespan included,
-so the group-commit writer runs as in production). Units: Thanh Hóa's province unit
+`portal_client` runs the app in-process through httpx's ASGI transport, on an event loop of
+its own, with the portal started as the app's lifespan would (the group-commit writer runs). Units: Thanh Hóa's province unit
 `000.00.00.H56` and one of its district units `000.00.22.H56`, and Hà Nội `000.00.00.H26`, all
 with password `secret`.
 """
@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
+import asyncio
+from typing import Any
+
+import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from mock_portal._portal import Portal
 from mock_portal.app import create_app
@@ -57,25 +60,50 @@ def clock() -> Clock:
     return Clock()
 
 
+class TestClient:
+    """A synchronous httpx client over the ASGI app, for plain (non-async) tests."""
+
+    __test__ = False  # not a test class
+
+    def __init__(self, portal: Portal) -> None:
+        self._loop = asyncio.new_event_loop()
+        transport = httpx.ASGITransport(app=create_app(portal))
+        self._client = httpx.AsyncClient(transport=transport, base_url="http://portal.test")
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        return self._loop.run_until_complete(self._client.request(method, url, **kwargs))
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self._client.aclose())
+        self._loop.close()
+
+
 PortalFactory = Callable[..., tuple[Portal, TestClient]]
 
 
 @pytest.fixture
 def make_portal(database_url: str, clock: Clock) -> Iterator[PortalFactory]:
     """Builds a started portal (mode and config overridable) and a client to it."""
-    opened: list[TestClient] = []
+    opened: list[tuple[Portal, TestClient]] = []
 
     def factory(mode: str = "lenient", **config: object) -> tuple[Portal, TestClient]:
         settings = PortalConfig(mode=mode, units=UNITS, **config)  # type: ignore[arg-type]
         portal = Portal(database_url, settings, clock=clock)
-        client = TestClient(create_app(portal), raise_server_exceptions=True)
-        client.__enter__()
-        opened.append(client)
+        portal.start()
+        client = TestClient(portal)
+        opened.append((portal, client))
         return portal, client
 
     yield factory
-    for client in opened:
-        client.__exit__(None, None, None)
+    for portal, client in opened:
+        client.close()
+        portal.close()
 
 
 @pytest.fixture
