@@ -1,0 +1,5 @@
+"""`python -m simulator` runs the `portalsim` command."""
+
+from simulator.cli import main
+
+main()
