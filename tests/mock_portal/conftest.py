@@ -1,17 +1,16 @@
 """Fixtures for the mock portal: a portal on SQLite and on PostgreSQL, and clients to it.
 
 `portal_client` runs the app in-process through httpx's ASGI transport, on an event loop of
-its own, with the portal started as the app's lifespan would (the group-commit writer runs). Units: Thanh Hóa's province unit
-`000.00.00.H56` and one of its district units `000.00.22.H56`, and Hà Nội `000.00.00.H26`, all
-with password `secret`.
+its own, with the portal started as the app's lifespan would (the group-commit writer runs).
+Units: Thanh Hóa's province unit `000.00.00.H56` and one of its district units
+`000.00.22.H56`, and Hà Nội `000.00.00.H26`, all with password `secret`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from datetime import datetime
-
-import asyncio
 from typing import Any
 
 import httpx

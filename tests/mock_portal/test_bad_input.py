@@ -18,7 +18,8 @@ def _assert_refused_without_change(
 ) -> None:
     assert response_status == status
     assert answer["error_code"] == code
-    assert isinstance(answer["message"], str) and answer["message"]
+    assert isinstance(answer["message"], str)
+    assert answer["message"]
     assert portal.store.dossier_status_counts() == {}
     assert portal.store.journal_count(accepted=False) >= 1
 

@@ -81,7 +81,7 @@ def test_catalogue_services_on_the_share_endpoint(portal_client: tuple[Portal, T
 
 
 def test_lenient_mode_stores_and_records_findings(portal_client: tuple[Portal, TestClient]) -> None:
-    """Lenient: a message with a wrong dossier-code date is accepted, stored, and its finding kept."""
+    """Lenient: a wrong dossier-code date is accepted, stored, and its finding kept."""
     portal, client = portal_client
     session = login(client)
     wrong = body("dongbo", session, data_MaHoSo="000.00.14.H56-260303-0007")
