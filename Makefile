@@ -12,8 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The example capture has defects on purpose: exit 1 (findings) is the expected outcome.
 run: $(STAMP)
-	$(BIN)/portalsim validate examples/capture.ndjson
+	@$(BIN)/portalsim validate examples/capture.ndjson; status=$$?; \
+	if [ $$status -le 1 ]; then echo "(portalsim exited $$status: 0 pass, 1 findings; see README)"; fi; \
+	[ $$status -le 1 ]
 
 test: $(STAMP)
 	$(BIN)/pytest -q
