@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 from mock_portal._portal import Portal
 from simulator.cli import run
@@ -161,3 +162,26 @@ def test_journal_export_validates_to_the_same_findings(
     online = sorted(row.rule for row in portal.store.findings())
     assert code == 1
     assert offline == online == ["LC-004"]
+
+
+def _schema_case(kind: str) -> dict[str, object]:
+    cases = json.loads(
+        (Path(__file__).parents[1] / "contracts" / "cases" / "schemas" / f"{kind}.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    valid: dict[str, object] = next(test["data"] for test in cases["tests"] if test["valid"])
+    return valid
+
+
+def test_status_of_a_portal_filed_dossier_and_monthly_ratings_are_accepted(
+    portal_client: tuple[Portal, TestClient],
+) -> None:
+    """DongBoTrangThaiHoSo and DongBoDanhGia answer error_code 0 and are journaled."""
+    portal, client = portal_client
+    session = login(client)
+    for kind in ("DongBoTrangThaiHoSo", "DongBoDanhGia"):
+        message = dict(_schema_case(kind), session=session)
+        assert client.post(INTEGRATION, json=message).json()["error_code"] == 0
+    assert portal.store.journal_count(kind="DongBoDanhGia") == 1
+    assert portal.store.journal_count(kind="DongBoTrangThaiHoSo") == 1
