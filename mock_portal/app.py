@@ -17,6 +17,7 @@ from starlette.routing import Route
 from mock_portal._login import handle_login
 from mock_portal._portal import Portal
 from mock_portal._rpc import handle_rpc
+from mock_portal.docs import PortalPaths, docs_routes
 from mock_portal.wire import ErrorCode, refusal
 
 LOGIN_PATH = "/api/dvcqg/login"
@@ -47,6 +48,7 @@ def create_app(portal: Portal) -> Starlette:
             Route(LOGIN_PATH, login, methods=["POST"]),
             Route(INTEGRATION_PATH, integration, methods=["POST"]),
             Route(SHARE_PATH, share, methods=["POST"]),
+            *docs_routes(portal.profile, PortalPaths(LOGIN_PATH, INTEGRATION_PATH, SHARE_PATH)),
         ],
         lifespan=lifespan,
         exception_handlers={404: _not_found, 405: _not_allowed, 500: _internal},
