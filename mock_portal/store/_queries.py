@@ -80,6 +80,7 @@ def finding_counts(
     unit: str | None,
     since: datetime | None,
     until: datetime | None,
+    distinct_messages: bool = False,
 ) -> dict[tuple[str | None, ...], int]:
     unknown = [column for column in group_by if column not in FINDING_GROUPS]
     if unknown:
@@ -93,9 +94,10 @@ def finding_counts(
         ("received_at < ?", to_micros_or_none(until)),
     )
     columns = ", ".join(group_by)
+    count = "count(DISTINCT journal_id)" if distinct_messages else "count(*)"
     if not group_by:
-        return {(): int(db.scalar(f"SELECT count(*) FROM findings{clause}", params))}
-    sql = f"SELECT {columns}, count(*) FROM findings{clause} GROUP BY {columns} ORDER BY {columns}"
+        return {(): int(db.scalar(f"SELECT {count} FROM findings{clause}", params))}
+    sql = f"SELECT {columns}, {count} FROM findings{clause} GROUP BY {columns} ORDER BY {columns}"
     return {tuple(row[:-1]): int(row[-1]) for row in db.query(sql, params)}
 
 
@@ -122,6 +124,39 @@ def journal_count(
     if fault_clause is not None:
         clause += (" AND " if clause else " WHERE ") + fault_clause
     return int(db.scalar(f"SELECT count(*) FROM journal{clause}", params))
+
+
+#: journal columns `message_counts` may group by
+MESSAGE_GROUPS = frozenset({"province", "unit", "kind", "fault", "accepted"})
+
+
+def message_counts(
+    db: Database,
+    group_by: Sequence[str],
+    *,
+    rules: Sequence[str] | None,
+    severity: str | None,
+) -> dict[tuple[Any, ...], int]:
+    """Messages (not findings) per group; with `rules`/`severity`, only the messages that have
+    at least one finding of those rules / that severity, each message counted once."""
+    unknown = [column for column in group_by if column not in MESSAGE_GROUPS]
+    if unknown:
+        raise ValueError(
+            f"cannot group messages by {unknown}; choose from {sorted(MESSAGE_GROUPS)}"
+        )
+    clause, params = "", list[Any]()
+    if rules is not None or severity is not None:
+        conditions, params = where(("severity = ?", severity))
+        if rules is not None:
+            marks = ", ".join("?" for _ in rules) or "NULL"
+            conditions += (" AND " if conditions else " WHERE ") + f"rule IN ({marks})"
+            params = [*params, *rules]
+        clause = f" WHERE id IN (SELECT journal_id FROM findings{conditions})"
+    if not group_by:
+        return {(): int(db.scalar(f"SELECT count(*) FROM journal{clause}", params))}
+    columns = ", ".join(group_by)
+    sql = f"SELECT {columns}, count(*) FROM journal{clause} GROUP BY {columns} ORDER BY {columns}"
+    return {tuple(row[:-1]): int(row[-1]) for row in db.query(sql, params)}
 
 
 def get_dossier(db: Database, code: str) -> DossierState | None:

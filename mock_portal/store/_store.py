@@ -197,11 +197,31 @@ class Store:
         unit: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        distinct_messages: bool = False,
     ) -> dict[tuple[str | None, ...], int]:
-        """Finding counts keyed by the values of `group_by` (province, unit, rule, severity)."""
+        """Finding counts keyed by the values of `group_by` (province, unit, rule, severity);
+        with `distinct_messages`, the number of messages having such findings instead."""
         return _queries.finding_counts(
-            self._db, tuple(group_by), province=province, unit=unit, since=since, until=until
+            self._db,
+            tuple(group_by),
+            province=province,
+            unit=unit,
+            since=since,
+            until=until,
+            distinct_messages=distinct_messages,
         )
+
+    def message_counts(
+        self,
+        group_by: Sequence[str] = ("province",),
+        *,
+        rules: Sequence[str] | None = None,
+        severity: str | None = None,
+    ) -> dict[tuple[Any, ...], int]:
+        """Journaled messages keyed by the values of `group_by` (province, unit, kind, fault,
+        accepted); with `rules` or `severity`, only messages with at least one finding of those
+        rules / that severity, each counted once. For scorecards, which judge messages."""
+        return _queries.message_counts(self._db, tuple(group_by), rules=rules, severity=severity)
 
     def journal_count(
         self,
