@@ -35,6 +35,13 @@ async def handle_login(portal: Portal, request: Request) -> Response:
             portal, exchange, refusal(error.code, error.message, status=error.status)
         )
     exchange.body = redact_login(body)
+    username = body.get("username")
+    unit = username if isinstance(username, str) else None
+    faulted = await portal.faults.inject(exchange, unit)
+    if faulted is not None:  # the portal misbehaves on purpose: no findings, no session
+        if unit is not None and portal.store.get_unit(unit) is not None:
+            exchange.unit, exchange.province = unit, portal.province_of(unit)
+        return await _journal(portal, exchange, faulted)
     message = Message(0, MessageKind.LOGIN, body, exchange.received_at, exchange.path)
     findings = portal.validator.check(message)
     exchange.findings.extend(findings)

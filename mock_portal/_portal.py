@@ -19,6 +19,7 @@ from mock_portal._accounts import Accounts, hash_password
 from mock_portal._ledger import PortalLedger
 from mock_portal._writer import GroupCommitWriter
 from mock_portal.config import PortalConfig, UnitConfig
+from mock_portal.faults import FaultInjector, FaultProfileError
 from mock_portal.store import VIETNAM, Store, Unit
 from simulator.domain import (
     AgencyDirectory,
@@ -57,6 +58,7 @@ class Portal:
         profile: Profile | None = None,
         clock: Callable[[], datetime] = vietnam_now,
         cache_dossiers: bool = True,
+        fault_seed: int | None = None,
     ) -> None:
         self.database_url = database_url
         self.config = config
@@ -65,7 +67,20 @@ class Portal:
         self.clock = clock
         self.store = Store.open(database_url)
         self.store.migrate()
-        self.ledger = PortalLedger(self.store, cache=cache_dossiers)
+        self._cache_dossiers = cache_dossiers
+        self._begin_run()
+        self.writer = GroupCommitWriter(lambda: Store.open(database_url))
+        self.provision(config.units)
+        self.faults = FaultInjector(self.store, seed=fault_seed)
+        try:
+            self.faults.install(config.faults)
+        except FaultProfileError:
+            self.store.close()
+            raise
+
+    def _begin_run(self) -> None:
+        """The state a run builds up in this process: dossier cache, checks, sessions."""
+        self.ledger = PortalLedger(self.store, cache=self._cache_dossiers)
         self.context = CheckContext(
             catalogue=self.domain.catalogue,
             agencies=self.domain.agencies,
@@ -75,12 +90,17 @@ class Portal:
         self.validator = Validator(self.profile, self.context)
         self.accounts = Accounts(
             self.store,
-            session_lifetime=config.session_lifetime,
-            max_failures=config.limits.login_failures,
-            failure_window=config.limits.login_window,
+            session_lifetime=self.config.session_lifetime,
+            max_failures=self.config.limits.login_failures,
+            failure_window=self.config.limits.login_window,
         )
-        self.writer = GroupCommitWriter(lambda: Store.open(database_url))
-        self.provision(config.units)
+
+    def reset(self, *, keep_units: bool = True) -> None:
+        """Start a new run: the store forgets the last one (units too unless `keep_units`), and
+        so does this process (cached dossiers and sessions). Other worker processes keep their
+        session cache for at most its ten-second trust; quiesce traffic before a reset."""
+        self.store.reset(keep_units=keep_units)
+        self._begin_run()
 
     def start(self) -> None:
         self.writer.start()

@@ -82,6 +82,9 @@ async def _handle(
         return await _journal(portal, exchange, response, accepted=False)
     exchange.unit = unit
     exchange.province = portal.province_of(unit)
+    faulted = await portal.faults.inject(exchange, unit)
+    if faulted is not None:  # the portal misbehaves on purpose: no findings, no state change
+        return await _journal(portal, exchange, faulted, accepted=False)
     kind = MessageKind(exchange.kind)
     if kind not in services:
         service = body.get("service")

@@ -12,17 +12,19 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from mock_portal._login import handle_login
 from mock_portal._portal import Portal
 from mock_portal._rpc import handle_rpc
+from mock_portal.admin import create_admin_app
 from mock_portal.docs import PortalPaths, docs_routes
 from mock_portal.wire import ErrorCode, refusal
 
 LOGIN_PATH = "/api/dvcqg/login"
 INTEGRATION_PATH = "/api/dvcqg/integration"
 SHARE_PATH = "/api/dvcqg/share"
+ADMIN_PATH = "/admin"
 
 
 def create_app(portal: Portal) -> Starlette:
@@ -48,6 +50,7 @@ def create_app(portal: Portal) -> Starlette:
             Route(LOGIN_PATH, login, methods=["POST"]),
             Route(INTEGRATION_PATH, integration, methods=["POST"]),
             Route(SHARE_PATH, share, methods=["POST"]),
+            Mount(ADMIN_PATH, app=create_admin_app(portal)),
             *docs_routes(portal.profile, PortalPaths(LOGIN_PATH, INTEGRATION_PATH, SHARE_PATH)),
         ],
         lifespan=lifespan,
