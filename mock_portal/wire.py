@@ -63,6 +63,9 @@ def refusal(
     headers: dict[str, str] | None = None,
 ) -> Response:
     payload: dict[str, Any] = {"error_code": int(code), "message": message}
+    if status == 200:
+        # An RPC-level refusal has the shape of every portal answer, `result` included.
+        payload["result"] = []
     if findings is not None:
         payload["findings"] = findings
     return answer(payload, status, headers)
