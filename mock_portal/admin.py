@@ -28,8 +28,13 @@ from mock_portal._admin_input import AdminInputError
 from mock_portal._portal import OPERATOR_TOKEN_SETTING, Portal
 from mock_portal.faults import FaultProfileError, check_scope
 from mock_portal.scorecard import Bands, scorecards
-from mock_portal.store import FindingRow, StoreError, Unit, entry_to_json
-from mock_portal.store._json import dumps_bytes  # the exact serialisation of export_ndjson
+from mock_portal.store import (
+    FindingRow,
+    StoreError,
+    Unit,
+    dumps_bytes,  # the exact serialisation of export_ndjson
+    entry_to_json,
+)
 from mock_portal.wire import JSON_MEDIA_TYPE
 
 NDJSON_MEDIA_TYPE = "application/x-ndjson"
@@ -55,7 +60,7 @@ class OperatorAuth:
     """Lets a request through only with the operator's bearer token; 401 otherwise."""
 
     def __init__(self, app: ASGIApp, portal: Portal) -> None:
-        self._app = app
+        self.app = app
         self._portal = portal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -67,7 +72,7 @@ class OperatorAuth:
             )
             await response(scope, receive, send)
             return
-        await self._app(scope, receive, send)
+        await self.app(scope, receive, send)
 
     def _authorised(self, request: Request) -> bool:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")

@@ -12,6 +12,7 @@ rows, findings and dossier changes) in one transaction before the portal answers
 from mock_portal.store._database import mask_url
 from mock_portal.store._errors import ConstraintError, StoreError
 from mock_portal.store._journal import entry_to_json, journal_body
+from mock_portal.store._json import dumps_bytes
 from mock_portal.store._ledger import StoreLedger
 from mock_portal.store._migrations import LATEST_VERSION
 from mock_portal.store._records import (
@@ -38,6 +39,7 @@ __all__ = [
     "StoreError",
     "StoreLedger",
     "Unit",
+    "dumps_bytes",
     "entry_to_json",
     "journal_body",
     "mask_url",
