@@ -110,6 +110,11 @@ def parse_config(raw: dict[str, Any]) -> PortalConfig:
     faults = raw.get("faults", {})
     if not isinstance(faults, dict) or not all(isinstance(v, dict) for v in faults.values()):
         raise ConfigError('faults: a table of tables, e.g. [faults."*"]')
+    # Imported here: the fault profile module builds on this one's ConfigError.
+    from mock_portal._fault_profile import parse_profile
+
+    for scope, profile in faults.items():
+        parse_profile(profile, f"faults.{scope}")
     return PortalConfig(
         mode=mode,
         session_lifetime=parse_duration(raw.get("session_lifetime", "1h"), "session_lifetime"),

@@ -251,3 +251,13 @@ def test_drop_over_a_real_socket_cuts_the_connection(
             server.should_exit = True
             thread.join(10)
     assert "returned without completing response" in caplog.text
+
+
+def test_a_bad_fault_profile_in_the_config_names_file_and_key(tmp_path: Path) -> None:
+    """A rate of 2 in [faults."*"] is refused at load time, naming the file and the key."""
+    from mock_portal.config import ConfigError, load_config
+
+    config = tmp_path / "portal.toml"
+    config.write_text('[faults."*"]\nerrors = { rate = 2.0, statuses = [503] }\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"portal\.toml: faults\.\*\.errors\.rate"):
+        load_config(config)
