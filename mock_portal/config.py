@@ -16,6 +16,29 @@ password = "…"                   # hashed on load; never stored in clear
 callback_url = "http://127.0.0.1:9000/kpdvcqg/"
 [faults."*"]                     # or a unit code: see mock_portal/faults.py
 errors = { rate = 0.05, statuses = [503] }
+
+[[payment_clients]]              # the payment platform's merchants (domain.md §4)
+client_id = "thanhhoa-pay"
+unit = "000.00.00.H56"
+hash_key_1 = "…"                 # signs province → platform calls
+hash_key_2 = "…"                 # signs platform → province callbacks
+callback_url = "http://127.0.0.1:9000/kpdvcqg/"   # default: the unit's callback_url
+[payments]
+callback_attempts = 6            # paymentconfirm tries before giving up
+callback_backoff = "1s"          # first retry delay, doubled each time
+duplicate_rate = 0.0             # share of callbacks delivered twice on purpose
+outcomes = { paid = 0.9, failed = 0.07, abandoned = 0.03 }   # settle-many mix
+
+[[sso_clients]]                  # relying parties of the OpenID Connect provider (domain.md §5)
+client_id = "motcua-thanhhoa"
+client_secret = "…"
+unit = "000.00.00.H56"
+redirect_uris = ["http://127.0.0.1:9000/sso/callback"]
+post_logout_redirect_uris = ["http://127.0.0.1:9000/"]
+required_acr = "LoA2"            # optional: lowest acr_values the client may ask for
+[sso]
+code_lifetime = "60s"
+token_lifetime = "10m"
 ```
 """
 
@@ -56,6 +79,39 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentClient:
+    client_id: str
+    unit: str
+    hash_key_1: str
+    hash_key_2: str
+    callback_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentSettings:
+    callback_attempts: int = 6
+    callback_backoff: timedelta = timedelta(seconds=1)
+    duplicate_rate: float = 0.0
+    outcomes: tuple[tuple[str, float], ...] = (("paid", 0.9), ("failed", 0.07), ("abandoned", 0.03))
+
+
+@dataclass(frozen=True, slots=True)
+class SsoClient:
+    client_id: str
+    client_secret: str
+    unit: str
+    redirect_uris: tuple[str, ...]
+    post_logout_redirect_uris: tuple[str, ...] = ()
+    required_acr: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SsoSettings:
+    code_lifetime: timedelta = timedelta(seconds=60)
+    token_lifetime: timedelta = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
 class PortalConfig:
     mode: str = "lenient"
     session_lifetime: timedelta = timedelta(hours=1)
@@ -63,6 +119,10 @@ class PortalConfig:
     limits: Limits = field(default_factory=Limits)
     units: tuple[UnitConfig, ...] = ()
     faults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    payment_clients: tuple[PaymentClient, ...] = ()
+    payments: PaymentSettings = field(default_factory=PaymentSettings)
+    sso_clients: tuple[SsoClient, ...] = ()
+    sso: SsoSettings = field(default_factory=SsoSettings)
 
     def with_mode(self, mode: str | None) -> PortalConfig:
         if mode is None:
@@ -98,7 +158,18 @@ def load_config(path: Path) -> PortalConfig:
 
 
 def parse_config(raw: dict[str, Any]) -> PortalConfig:
-    known = {"mode", "session_lifetime", "operator_token", "limits", "units", "faults"}
+    known = {
+        "mode",
+        "session_lifetime",
+        "operator_token",
+        "limits",
+        "units",
+        "faults",
+        "payment_clients",
+        "payments",
+        "sso_clients",
+        "sso",
+    }
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -122,6 +193,15 @@ def parse_config(raw: dict[str, Any]) -> PortalConfig:
         limits=_limits(raw.get("limits", {})),
         units=tuple(_unit(index, entry) for index, entry in enumerate(_list(raw, "units"))),
         faults=faults,
+        payment_clients=tuple(
+            _payment_client(index, entry)
+            for index, entry in enumerate(_list(raw, "payment_clients"))
+        ),
+        payments=_payments(raw.get("payments", {})),
+        sso_clients=tuple(
+            _sso_client(index, entry) for index, entry in enumerate(_list(raw, "sso_clients"))
+        ),
+        sso=_sso(raw.get("sso", {})),
     )
 
 
@@ -174,6 +254,117 @@ def _unit(index: int, entry: Any) -> UnitConfig:
         password=password,
         username=str(entry.get("username", code)),
         callback_url=callback,
+    )
+
+
+def _string(entry: dict[str, Any], key: str, where: str, *, minimum: int = 1) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or len(value) < minimum:
+        detail = f"at least {minimum} characters" if minimum > 1 else "required"
+        raise ConfigError(f"{where}.{key}: a string, {detail}")
+    return value
+
+
+def _agency(entry: dict[str, Any], where: str) -> str:
+    code = entry.get("unit")
+    if not isinstance(code, str) or parse_agency_code(code) is None:
+        raise ConfigError(f"{where}.unit: {code!r} is not a QCVN 102 agency code")
+    return code
+
+
+def _url(value: object, where: str) -> str:
+    if not (isinstance(value, str) and value.startswith(("http://", "https://"))):
+        raise ConfigError(f"{where}: must be an http(s) URL, not {value!r}")
+    return value
+
+
+def _payment_client(index: int, entry: Any) -> PaymentClient:
+    where = f"payment_clients[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: must be a table")
+    callback = entry.get("callback_url")
+    return PaymentClient(
+        client_id=_string(entry, "client_id", where),
+        unit=_agency(entry, where),
+        hash_key_1=_string(entry, "hash_key_1", where, minimum=16),
+        hash_key_2=_string(entry, "hash_key_2", where, minimum=16),
+        callback_url=_url(callback, f"{where}.callback_url") if callback is not None else None,
+    )
+
+
+def _payments(raw: Any) -> PaymentSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError("payments: must be a table")
+    defaults = PaymentSettings()
+    attempts = raw.get("callback_attempts", defaults.callback_attempts)
+    if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 20:
+        raise ConfigError(
+            f"payments.callback_attempts: a whole number from 1 to 20, not {attempts!r}"
+        )
+    duplicate = raw.get("duplicate_rate", defaults.duplicate_rate)
+    if (
+        not isinstance(duplicate, int | float)
+        or isinstance(duplicate, bool)
+        or not 0 <= duplicate <= 1
+    ):
+        raise ConfigError(f"payments.duplicate_rate: a number from 0 to 1, not {duplicate!r}")
+    outcomes = raw.get("outcomes", dict(defaults.outcomes))
+    known = ("paid", "failed", "abandoned")
+    if (
+        not isinstance(outcomes, dict)
+        or set(outcomes) - set(known)
+        or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+            for v in outcomes.values()
+        )
+        or sum(outcomes.values()) <= 0
+    ):
+        raise ConfigError(
+            "payments.outcomes: non-negative weights for paid, failed, abandoned, not all zero"
+        )
+    return PaymentSettings(
+        callback_attempts=attempts,
+        callback_backoff=parse_duration(
+            raw.get("callback_backoff", "1s"), "payments.callback_backoff"
+        ),
+        duplicate_rate=float(duplicate),
+        outcomes=tuple((name, float(outcomes.get(name, 0))) for name in known),
+    )
+
+
+def _sso_client(index: int, entry: Any) -> SsoClient:
+    where = f"sso_clients[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: must be a table")
+    redirects = entry.get("redirect_uris")
+    if not isinstance(redirects, list) or not redirects:
+        raise ConfigError(f"{where}.redirect_uris: a non-empty array of URLs")
+    logouts = entry.get("post_logout_redirect_uris", [])
+    if not isinstance(logouts, list):
+        raise ConfigError(f"{where}.post_logout_redirect_uris: an array of URLs")
+    acr = entry.get("required_acr")
+    if acr is not None and acr not in ("LoA1", "LoA2", "LoA3"):
+        raise ConfigError(f"{where}.required_acr: one of LoA1, LoA2, LoA3, not {acr!r}")
+    return SsoClient(
+        client_id=_string(entry, "client_id", where),
+        client_secret=_string(entry, "client_secret", where, minimum=16),
+        unit=_agency(entry, where),
+        redirect_uris=tuple(
+            _url(uri, f"{where}.redirect_uris[{i}]") for i, uri in enumerate(redirects)
+        ),
+        post_logout_redirect_uris=tuple(
+            _url(uri, f"{where}.post_logout_redirect_uris[{i}]") for i, uri in enumerate(logouts)
+        ),
+        required_acr=acr,
+    )
+
+
+def _sso(raw: Any) -> SsoSettings:
+    if not isinstance(raw, dict):
+        raise ConfigError("sso: must be a table")
+    return SsoSettings(
+        code_lifetime=parse_duration(raw.get("code_lifetime", "60s"), "sso.code_lifetime"),
+        token_lifetime=parse_duration(raw.get("token_lifetime", "10m"), "sso.token_lifetime"),
     )
 
 

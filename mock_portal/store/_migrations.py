@@ -41,6 +41,8 @@ from datetime import UTC, datetime
 
 from mock_portal.store._database import Database
 from mock_portal.store._errors import StoreError
+from mock_portal.store._schema_payments import PAYMENT_STATEMENTS
+from mock_portal.store._schema_sso import SSO_STATEMENTS
 from mock_portal.store._times import to_micros
 
 
@@ -151,7 +153,11 @@ _INITIAL = (
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _INITIAL),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _INITIAL),
+    Migration(2, "payment platform", PAYMENT_STATEMENTS),
+    Migration(3, "single sign-on", SSO_STATEMENTS),
+)
 LATEST_VERSION = MIGRATIONS[-1].version
 
 #: every table the migrations create, children before parents (the order `reset` deletes in)
