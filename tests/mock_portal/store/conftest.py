@@ -8,19 +8,12 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from mock_portal.store import Store
-from tests._postgres import fresh_schema, postgres_url_or_skip
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The URL of an empty database, not yet migrated."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('store')}/portal.db"
-        return
-    with fresh_schema(postgres_url_or_skip()) as url:
-        yield url
+@pytest.fixture
+def store_url(database_url: str) -> str:
+    """The URL of an empty database, not yet migrated (see `database_url` one folder up)."""
+    return database_url
 
 
 @pytest.fixture
