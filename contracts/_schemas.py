@@ -62,6 +62,7 @@ class SchemaSet:
 
     def __init__(self, documents: dict[MessageKind, dict[str, Any]]) -> None:
         self._documents = documents
+        self._kinds = frozenset(documents)
         self._fast = {kind: jsonschema_rs.validator_for(doc) for kind, doc in documents.items()}
         self._detailed = {kind: _DetailedValidator(doc) for kind, doc in documents.items()}
 
@@ -88,7 +89,7 @@ class SchemaSet:
         return cls(documents)
 
     def kinds(self) -> frozenset[MessageKind]:
-        return frozenset(self._documents)
+        return self._kinds
 
     def document(self, kind: MessageKind) -> dict[str, Any]:
         return self._documents[kind]

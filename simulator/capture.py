@@ -132,20 +132,25 @@ def _read_ndjson(path: Path, stream: BinaryIO) -> Iterator[CapturedMessage]:
         if not line:
             continue
         try:
-            line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise CaptureError(
-                f"{path}: line {line_number}: not UTF-8 (byte {error.start + 1})"
-            ) from None
-        yield _journal_entry(index, line, line_number)
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            _check_utf8(path, line, line_number)  # orjson also refuses bad UTF-8: say which
+            yield _malformed(index, f"line {line_number}: not JSON ({_short(error)})")
+        else:
+            yield _journal_entry(index, entry, line_number)
         index += 1
 
 
-def _journal_entry(index: int, line: bytes, line_number: int) -> CapturedMessage:
+def _check_utf8(path: Path, line: bytes, line_number: int) -> None:
     try:
-        entry = orjson.loads(line)
-    except orjson.JSONDecodeError as error:
-        return _malformed(index, f"line {line_number}: not JSON ({_short(error)})")
+        line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CaptureError(
+            f"{path}: line {line_number}: not UTF-8 (byte {error.start + 1})"
+        ) from None
+
+
+def _journal_entry(index: int, entry: Any, line_number: int) -> CapturedMessage:
     if not isinstance(entry, dict):
         return _malformed(index, f"line {line_number}: not a JSON object")
     path = entry.get("path") if isinstance(entry.get("path"), str) else None
