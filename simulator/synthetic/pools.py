@@ -87,11 +87,13 @@ def place_of(code: str) -> tuple[str, tuple[str, ...], bool]:
     ("67" Đắk Nông, merged into Lâm Đồng). ValueError when it is neither.
     """
     registry = bundled_provinces()
+    if not (code.isdigit() and code.isascii()):
+        raise ValueError(f"{code!r} is not the GSO code of a province (current or former)")
     unit: Province | None = registry.by_code(code)
     if unit is not None:
         return unit.full_name(), unit.merged_from, unit.kind == CENTRAL_CITY
     old: FormerProvince | None = registry.former_province(code)
-    if old is None or not code.strip().isdigit():
+    if old is None:
         raise ValueError(f"{code!r} is not the GSO code of a province (current or former)")
     is_city = old.kind == CENTRAL_CITY
     if old.name.startswith("Thành phố"):
