@@ -35,7 +35,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from simulator.domain import Catalogue, bundled_catalogue, bundled_provinces
+from simulator.domain import CENTRAL_CITY, Catalogue, bundled_catalogue, bundled_provinces
 from simulator.synthetic.faults import FaultRates
 
 __all__ = [
@@ -83,6 +83,19 @@ class ProvinceProfile:
     def unit(self) -> str:
         """The province's own agency code, `000.00.00.Hxx`: its login and its `madonvi`."""
         return f"000.00.00.{self.agency_code}"
+
+    @property
+    def people_committee(self) -> str:
+        """The unit's name when provisioning it at a portal: "UBND tỉnh Lâm Đồng"."""
+        registry = bundled_provinces()
+        unit = None if self.former else registry.by_code(self.code)
+        if unit is not None:
+            return unit.people_committee
+        old = registry.former_province(self.code)
+        if old is not None and old.name.startswith("Thành phố"):
+            return f"UBND {old.name}"
+        city = old is not None and old.kind == CENTRAL_CITY
+        return f"UBND {'thành phố' if city else 'tỉnh'} {self.name}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,8 @@ def test_field_reports_63_name_the_provinces_of_2020() -> None:
     assert gia_lai is not None
     assert dak_nong.former
     assert dak_nong.unit == "000.00.00.H17"
+    assert dak_nong.people_committee == "UBND tỉnh Đắk Nông"
+    assert load_profile_set("clean").get("01").people_committee == "UBND thành phố Hà Nội"  # type: ignore[union-attr]
     assert dak_nong.faults.dossier_code_date > 0
     assert gia_lai.faults.procedure_unknown > 0
     assert not gia_lai.payment_connected
