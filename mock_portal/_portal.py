@@ -1,4 +1,5 @@
-"""The composition root of the mock portal: configuration, store, checks, accounts, writer.
+"""The composition root of the mock portal: configuration, store, checks, accounts, writer, and
+the SSO provider.
 
 `Portal` holds what the request handlers share; `mock_portal.app.create_app` wires it into an
 ASGI application. Usable as a library: tests build a `Portal` on a temporary database and talk
@@ -18,8 +19,9 @@ from contracts.profiles import load as load_profile
 from mock_portal._accounts import Accounts, hash_password
 from mock_portal._ledger import PortalLedger
 from mock_portal._writer import GroupCommitWriter
-from mock_portal.config import PortalConfig, UnitConfig
+from mock_portal.config import ConfigError, PortalConfig, UnitConfig
 from mock_portal.faults import FaultInjector, FaultProfileError
+from mock_portal.sso import SsoProvider
 from mock_portal.store import VIETNAM, Store, Unit
 from simulator.domain import (
     AgencyDirectory,
@@ -74,7 +76,8 @@ class Portal:
         self.faults = FaultInjector(self.store, seed=fault_seed)
         try:
             self.faults.install(config.faults)
-        except FaultProfileError:
+            self.sso = SsoProvider(self.store, config, self.profile.rules, clock)
+        except (FaultProfileError, ConfigError):
             self.store.close()
             raise
 

@@ -28,6 +28,7 @@ from mock_portal._admin_input import AdminInputError
 from mock_portal._portal import OPERATOR_TOKEN_SETTING, Portal
 from mock_portal.faults import FaultProfileError, check_scope
 from mock_portal.scorecard import Bands, scorecards
+from mock_portal.sso._admin import hostile_routes
 from mock_portal.store import (
     FindingRow,
     StoreError,
@@ -104,6 +105,7 @@ def create_admin_app(portal: Portal) -> ASGIApp:
             Route("/scorecards/{province}", routes.one_scorecard, methods=["GET"]),
             Route("/journal", routes.journal, methods=["GET"]),
             Route("/reset", routes.reset, methods=["POST"]),
+            *hostile_routes(portal),
         ],
         exception_handlers={
             AdminInputError: _input_error,

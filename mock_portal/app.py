@@ -1,7 +1,9 @@
 """The ASGI application: DVCQG's routes over a `Portal`.
 
 Paths (stable, documented in the README and /openapi.json):
-`POST /api/dvcqg/login`, `POST /api/dvcqg/integration`, `POST /api/dvcqg/share`.
+`POST /api/dvcqg/login`, `POST /api/dvcqg/integration`, `POST /api/dvcqg/share`, and the SSO
+provider's (`mock_portal.sso.SSO_PATHS`: `/.well-known/openid-configuration`, `/oauth2/…`,
+`/oidc/logout`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from mock_portal._portal import Portal
 from mock_portal._rpc import handle_rpc
 from mock_portal.admin import create_admin_app
 from mock_portal.docs import PortalPaths, docs_routes
+from mock_portal.sso import sso_routes
 from mock_portal.wire import ErrorCode, refusal
 
 LOGIN_PATH = "/api/dvcqg/login"
@@ -50,6 +53,7 @@ def create_app(portal: Portal) -> Starlette:
             Route(LOGIN_PATH, login, methods=["POST"]),
             Route(INTEGRATION_PATH, integration, methods=["POST"]),
             Route(SHARE_PATH, share, methods=["POST"]),
+            *sso_routes(portal),
             Mount(ADMIN_PATH, app=create_admin_app(portal)),
             *docs_routes(portal.profile, PortalPaths(LOGIN_PATH, INTEGRATION_PATH, SHARE_PATH)),
         ],

@@ -39,6 +39,8 @@ required_acr = "LoA2"            # optional: lowest acr_values the client may as
 [sso]
 code_lifetime = "60s"
 token_lifetime = "10m"
+issuer = "http://127.0.0.1:8080"  # optional: default, the URL each request came to
+key_passphrase = "…"             # optional: encrypts the signing key in the store
 ```
 """
 
@@ -98,7 +100,7 @@ class PaymentSettings:
 @dataclass(frozen=True, slots=True)
 class SsoClient:
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     unit: str
     redirect_uris: tuple[str, ...]
     post_logout_redirect_uris: tuple[str, ...] = ()
@@ -109,6 +111,10 @@ class SsoClient:
 class SsoSettings:
     code_lifetime: timedelta = timedelta(seconds=60)
     token_lifetime: timedelta = timedelta(minutes=10)
+    #: the `iss` of ID tokens and discovery; None: the URL the request came to
+    issuer: str | None = None
+    #: encrypts the signing key's private half in the store; None: stored unencrypted
+    key_passphrase: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +204,7 @@ def parse_config(raw: dict[str, Any]) -> PortalConfig:
             for index, entry in enumerate(_list(raw, "payment_clients"))
         ),
         payments=_payments(raw.get("payments", {})),
-        sso_clients=tuple(
-            _sso_client(index, entry) for index, entry in enumerate(_list(raw, "sso_clients"))
-        ),
+        sso_clients=_sso_clients(_list(raw, "sso_clients")),
         sso=_sso(raw.get("sso", {})),
     )
 
@@ -332,6 +336,16 @@ def _payments(raw: Any) -> PaymentSettings:
     )
 
 
+def _sso_clients(entries: list[Any]) -> tuple[SsoClient, ...]:
+    clients = tuple(_sso_client(index, entry) for index, entry in enumerate(entries))
+    seen: set[str] = set()
+    for index, client in enumerate(clients):
+        if client.client_id in seen:
+            raise ConfigError(f"sso_clients[{index}].client_id: {client.client_id!r} is repeated")
+        seen.add(client.client_id)
+    return clients
+
+
 def _sso_client(index: int, entry: Any) -> SsoClient:
     where = f"sso_clients[{index}]"
     if not isinstance(entry, dict):
@@ -362,9 +376,15 @@ def _sso_client(index: int, entry: Any) -> SsoClient:
 def _sso(raw: Any) -> SsoSettings:
     if not isinstance(raw, dict):
         raise ConfigError("sso: must be a table")
+    issuer = raw.get("issuer")
+    passphrase = raw.get("key_passphrase")
+    if passphrase is not None and (not isinstance(passphrase, str) or len(passphrase) < 16):
+        raise ConfigError("sso.key_passphrase: a string of at least 16 characters")
     return SsoSettings(
         code_lifetime=parse_duration(raw.get("code_lifetime", "60s"), "sso.code_lifetime"),
         token_lifetime=parse_duration(raw.get("token_lifetime", "10m"), "sso.token_lifetime"),
+        issuer=_url(issuer, "sso.issuer").rstrip("/") if issuer is not None else None,
+        key_passphrase=passphrase,
     )
 
 

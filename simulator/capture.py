@@ -8,6 +8,10 @@ capture at all raises `CaptureError` (exit 2).
 The NDJSON journal format is the mock portal's export (docs/journal-format.md): one object per
 line with at least `body` (the raw request text) or `request` (the parsed body); `received_at`
 (ISO 8601), `path`, `unit` and `accepted` are used when present.
+
+Exchanges with the portal's single sign-on provider (OpenID Connect forms and redirects, not
+messages of the Circular) are skipped: journal entries of an `sso-…` kind and HAR entries to
+its paths. The provider judged them live; their findings are in the portal's store.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 import ijson
 import orjson
@@ -27,6 +32,19 @@ from contracts import Message, classify
 from simulator.errors import CaptureError
 
 _SNIFF_BYTES = 1 << 16
+#: as `mock_portal.sso.KIND_PREFIX` and `SSO_PATHS` (kept here so validating needs no portal)
+SSO_KIND_PREFIX = "sso-"
+SSO_PATHS = frozenset(
+    {
+        "/.well-known/openid-configuration",
+        "/oauth2/authorize",
+        "/oauth2/token",
+        "/oauth2/userinfo",
+        "/oauth2/introspect",
+        "/oauth2/jwks",
+        "/oidc/logout",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -109,6 +127,9 @@ def _read_har(path: Path, stream: BinaryIO) -> Iterator[CapturedMessage]:
                 index += 1
                 continue  # a GET or a page load: not a message of the contract
             url = request.get("url") if isinstance(request, dict) else None
+            if isinstance(url, str) and _is_sso_url(url):
+                index += 1
+                continue  # an OpenID Connect exchange, not a message of the contract
             yield _message_from_text(
                 index,
                 body_text,
@@ -137,7 +158,8 @@ def _read_ndjson(path: Path, stream: BinaryIO) -> Iterator[CapturedMessage]:
             _check_utf8(path, line, line_number)  # orjson also refuses bad UTF-8: say which
             yield _malformed(index, f"line {line_number}: not JSON ({_short(error)})")
         else:
-            yield _journal_entry(index, entry, line_number)
+            if not _is_sso_entry(entry):
+                yield _journal_entry(index, entry, line_number)
         index += 1
 
 
@@ -171,6 +193,16 @@ def _journal_entry(index: int, entry: Any, line_number: int) -> CapturedMessage:
         return _malformed(index, f"line {line_number}: no `body` or `request` in the entry")
     captured.accepted = accepted
     return captured
+
+
+def _is_sso_url(url: str) -> bool:
+    return urlsplit(url).path.rstrip("/") in SSO_PATHS
+
+
+def _is_sso_entry(entry: Any) -> bool:
+    """A journal entry of the portal's SSO provider (an `sso-…` kind)."""
+    kind = entry.get("kind") if isinstance(entry, dict) else None
+    return isinstance(kind, str) and kind.startswith(SSO_KIND_PREFIX)
 
 
 def _message_from_base64(

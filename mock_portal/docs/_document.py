@@ -25,6 +25,7 @@ from mock_portal.docs._codes import REFUSAL, codes_table, refusal_examples, refu
 from mock_portal.docs._components import contract_components, schema_ref
 from mock_portal.docs._generic import generic_operation, is_operator, operator_components
 from mock_portal.docs._routes import api_routes
+from mock_portal.docs._sso import SSO_KINDS, SSO_TAG, SSO_TAG_TEXT, sso_components, sso_operation
 from mock_portal.wire import JSON_MEDIA_TYPE, ErrorCode
 
 OPENAPI_VERSION = "3.1.0"
@@ -41,6 +42,7 @@ DOCUMENTED_KINDS = frozenset(
         MessageKind.THU_TUC_RECORD,
         *INTEGRATION_SERVICES,
         *SHARE_SERVICES,
+        *SSO_KINDS,
     }
 )
 
@@ -78,6 +80,7 @@ _TAGS = {
     "integration": "Tích hợp — the integration RPC: dossiers, progress, statuses, lookups",
     "share": "Chia sẻ — catalogues: procedures, agencies, sectors, online services",
     "operator": "Vận hành — the operator API (its own Bearer token; provinces never reach it)",
+    SSO_TAG: SSO_TAG_TEXT,
     "other": "Khác — other routes of this portal",
 }
 
@@ -114,6 +117,8 @@ def build_openapi(
         for method in route.methods:
             if route.path in builders and method == "POST":
                 item["post"] = builders[route.path]()
+            elif (sso := sso_operation(route.path, method)) is not None:
+                item[method.lower()] = sso
             else:
                 item[method.lower()] = generic_operation(route, method)
     components: dict[str, Any] = {"schemas": schemas}
@@ -121,6 +126,10 @@ def build_openapi(
         operator = operator_components()
         schemas.update(operator["schemas"])
         components["securitySchemes"] = operator["securitySchemes"]
+    if any(op["tags"] == [SSO_TAG] for item in operations.values() for op in item.values()):
+        sso = sso_components()
+        schemas.update(sso["schemas"])
+        components.setdefault("securitySchemes", {}).update(sso["securitySchemes"])
     used_tags = {tag for item in operations.values() for op in item.values() for tag in op["tags"]}
     return {
         "openapi": OPENAPI_VERSION,

@@ -23,21 +23,26 @@ from mock_portal.store._records import (
     ProvinceSummary,
     Unit,
 )
+from mock_portal.store._sso import AccessToken, AuthorizationCode, SsoTables, StoredKey
 from mock_portal.store._store import Store
 from mock_portal.store._times import VIETNAM
 
 __all__ = [
     "LATEST_VERSION",
     "VIETNAM",
+    "AccessToken",
+    "AuthorizationCode",
     "ConstraintError",
     "DossierEvent",
     "FindingRow",
     "JournalEntry",
     "MessageRecord",
     "ProvinceSummary",
+    "SsoTables",
     "Store",
     "StoreError",
     "StoreLedger",
+    "StoredKey",
     "Unit",
     "dumps_bytes",
     "entry_to_json",

@@ -31,6 +31,9 @@ Tables (version 1):
 - `fault_profiles(scope PK, profile, updated_at)` — fault injection per unit, or '*' for all;
   `profile` is JSON.
 - `settings(key PK, value)` — small operator settings, e.g. the operator token's hash.
+
+Version 3 adds the single sign-on provider's `sso_keys`, `sso_codes` and `sso_tokens`
+(described in `_schema_sso.py`).
 """
 
 from __future__ import annotations
@@ -171,6 +174,9 @@ TABLES = (
     "units",
     "fault_profiles",
     "settings",
+    "sso_keys",
+    "sso_codes",
+    "sso_tokens",
 )
 
 _VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (

@@ -25,10 +25,13 @@ from mock_portal.store._records import (
     ProvinceSummary,
     Unit,
 )
+from mock_portal.store._sso import SsoTables
 from mock_portal.store._times import to_micros
 from mock_portal.store._writes import write_batch
 
 _RUN_TABLES = ("findings", "dossier_events", "dossiers", "journal", "sessions", "login_failures")
+#: the SSO provider's run data (its signing keys stay, like settings)
+_SSO_RUN_TABLES = ("sso_tokens", "sso_codes")
 
 
 class Store:
@@ -261,6 +264,13 @@ class Store:
         """Write the journal NDJSON format (see `_journal`) to `out`; returns lines written."""
         return _journal.export_ndjson(self._db, out, since_id)
 
+    # single sign-on ------------------------------------------------------------------------
+
+    @property
+    def sso(self) -> SsoTables:
+        """The SSO provider's signing keys, authorization codes and access tokens."""
+        return SsoTables(self._db)
+
     # faults and settings ------------------------------------------------------------------
 
     def set_fault_profile(self, scope: str, profile: dict[str, Any]) -> None:
@@ -294,12 +304,13 @@ class Store:
             )
 
     def reset(self, keep_units: bool = True) -> None:
-        """Delete the run's data (journal, findings, dossiers, events, sessions, login failures)
-        in one transaction; units too unless `keep_units`. Fault profiles and settings stay.
+        """Delete the run's data (journal, findings, dossiers, events, sessions, login failures,
+        SSO codes and tokens) in one transaction; units too unless `keep_units`. Fault profiles,
+        settings and the SSO signing keys stay.
 
         Journal ids are not reused afterwards, so exports of successive runs never collide.
         """
-        tables = _RUN_TABLES + (() if keep_units else ("units",))
+        tables = _RUN_TABLES + _SSO_RUN_TABLES + (() if keep_units else ("units",))
         with self._db.transaction():
             for table in tables:
                 self._db.execute(f"DELETE FROM {table}")

@@ -1,4 +1,5 @@
-"""The domain core: provinces, agency codes, procedures, working days and identifiers.
+"""The domain core: provinces, agency codes, procedures, working days, identifiers, and a
+synthetic population of DVCQG accounts (citizens and businesses who log in by SSO).
 
 Each piece implements a protocol of `contracts._context` and ships bundled data that a file can
 replace:
@@ -31,6 +32,15 @@ from simulator.domain.identifiers import (
     generate_phone,
     generate_tax_code,
 )
+from simulator.domain.population import (
+    CITIZEN,
+    LEVELS_OF_ASSURANCE,
+    ORGANISATION,
+    Account,
+    Population,
+    bundled_population,
+    synthetic_population,
+)
 from simulator.domain.provinces import (
     CENTRAL_CITY,
     FORMER_GSO_CODES,
@@ -51,17 +61,22 @@ from simulator.domain.provinces import (
 
 __all__ = [
     "CENTRAL_CITY",
+    "CITIZEN",
     "FORMER_GSO_CODES",
     "FORMER_PROVINCES",
+    "LEVELS_OF_ASSURANCE",
     "OFFICE_HOURS",
+    "ORGANISATION",
     "PROVINCE",
     "PROVINCES_2025",
     "VN_TZ",
+    "Account",
     "Agency",
     "AgencyDirectory",
     "Catalogue",
     "FormerProvince",
     "KindChange",
+    "Population",
     "Province",
     "ProvinceRegistry",
     "VietnamCalendar",
@@ -69,6 +84,7 @@ __all__ = [
     "bundled_agencies",
     "bundled_calendar",
     "bundled_catalogue",
+    "bundled_population",
     "bundled_provinces",
     "former_province",
     "generate_citizen_id",
@@ -85,4 +101,5 @@ __all__ = [
     "province_by_code",
     "province_of_agency",
     "successor",
+    "synthetic_population",
 ]

@@ -19,6 +19,7 @@ from contracts.profiles.tt01_2018 import (  # noqa: F401  isort: skip
     procedure,
     schedule,
     schema_rules,
+    sso,
 )
 
 PROFILE = Profile(

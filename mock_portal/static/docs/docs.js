@@ -49,6 +49,13 @@
     return holder && holder.content ? holder.content["application/json"] : undefined;
   }
 
+  /** The form media type object of a request body (OAuth 2.0 endpoints), if it has one. */
+  function formMedia(holder) {
+    return holder && holder.content
+      ? holder.content["application/x-www-form-urlencoded"]
+      : undefined;
+  }
+
   function pretty(value) {
     return JSON.stringify(value, null, 2);
   }
@@ -380,7 +387,8 @@
       inputs[parameter.name] = el("input", { type: "text", placeholder: parameter.name });
       panel.append(el("label", {}, code(parameter.name), " ", inputs[parameter.name]));
     }
-    const token = operation.security
+    const operator = (operation.security || []).some((r) => "operatorToken" in r);
+    const token = operator
       ? el("input", { type: "password", placeholder: "Bearer token", autocomplete: "off" })
       : null;
     if (token) panel.append(el("label", {}, "Mã vận hành / operator token: ", token));
@@ -466,6 +474,13 @@
       section.append(el("table", { class: "fields" }, el("tbody", {}, rows)));
     }
     const trial = tryIt(path, method, operation);
+    const form = formMedia(operation.requestBody);
+    if (form && form.schema) {
+      section.append(
+        el("h3", {}, "Thân yêu cầu / request body ", code("application/x-www-form-urlencoded")),
+      );
+      section.append(schemaView(form.schema));
+    }
     const media = jsonMedia(operation.requestBody);
     if (media) {
       section.append(el("h3", { text: "Thân yêu cầu / request body" }));

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import simulator.domain as domain
-from simulator.domain import agencies, calendar, catalogue, provinces
+from simulator.domain import agencies, calendar, catalogue, population, provinces
 
 
 def _isort_key(name: str) -> tuple[int, str]:
@@ -23,6 +23,7 @@ def test_all_is_sorted_and_importable() -> None:
 def test_all_is_complete() -> None:
     """Every public name of the data modules, and every generator, is re-exported."""
     expected = {*provinces.__all__, *agencies.__all__, *catalogue.__all__, *calendar.__all__}
+    expected |= set(population.__all__)
     expected -= {"WORKING_DAY_UNITS"}  # a detail of the catalogue, reachable from its module
     expected |= {name for name in dir(domain.identifiers) if name.startswith("generate_")}
     assert expected == set(domain.__all__)
