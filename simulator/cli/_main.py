@@ -10,7 +10,9 @@ from typing import TextIO
 
 import click
 
+from simulator.cli._report import report_command
 from simulator.cli._rules import rules_command
+from simulator.cli._run import run_command
 from simulator.cli._serve import serve_command
 from simulator.cli._validate import validate_command
 from simulator.errors import EXIT_INTERNAL, EXIT_USAGE, PortalsimError
@@ -30,6 +32,8 @@ def cli() -> None:
 cli.add_command(validate_command)
 cli.add_command(rules_command)
 cli.add_command(serve_command)
+cli.add_command(run_command)
+cli.add_command(report_command)
 
 
 def run(

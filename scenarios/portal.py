@@ -1,0 +1,89 @@
+"""portalsim's Locust scenarios: the provinces' one-stop systems talking to a (mock) DVCQG.
+
+Each user is one province unit (`000.00.00.Hxx`) of the chosen profile set: it logs in (the
+session is reused for ten minutes, as OpenCPS does) and serves one flow. Users are given to
+provinces so that every province has one before any has two, then in proportion to the
+provinces' shares of national volume; each province's dossiers start at `--dossier-rate` ×
+its share a second, whichever of its users is free. The dossiers, their applicants and their
+planted faults come from the province profiles (`simulator.synthetic`), made once per process.
+
+With Locust's own command line or web UI, against a running portal (`portalsim serve --demo`
+knows every province unit, password "demo"; a run assumes an empty portal, since the same seed
+makes the same dossier codes):
+
+    portalsim serve --demo --database /tmp/portal.sqlite3
+    locust -f scenarios/portal.py --host http://127.0.0.1:8080              # web UI on :8089
+    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless -u 136 -r 136 -t 1m
+    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless --processes 2 -u 272
+    locust -f scenarios/portal.py --master --host http://PORTAL:8080          # one machine …
+    locust -f scenarios/portal.py --worker --master-host MASTER --load-partitions 8   # … others
+
+then `portalsim report --database /tmp/portal.sqlite3` for the scorecard. Or let portalsim do
+it all, its own portal included: `portalsim run`.
+
+Options (Locust custom arguments; also environment variables and web UI fields):
+`--profile-set` (PORTALSIM_PROFILES, default field-reports), `--seed` (PORTALSIM_SEED, 1),
+`--unit-password` (PORTALSIM_PASSWORD, demo), `--time-factor` (PORTALSIM_TIME_FACTOR, 100000),
+`--dossier-rate` (PORTALSIM_RATE, 5 a second per load process; 0: as fast as possible),
+`--load-partitions` (PORTALSIM_PARTITIONS: how many load processes share the portal, so their
+dossier codes never collide; `--processes` sets it for its own workers).
+
+Payments and SSO logins are not among the flows yet: the portal's payment platform and SSO
+provider are still being built.
+"""
+
+from __future__ import annotations
+
+from locust import events, task
+
+from simulator.load import ProvinceUser, register_options
+
+register_options(events)
+
+
+class DossierSync(ProvinceUser):
+    """Submission and sync: a new dossier's first publish, as OpenCPS sends it — TraCuuHoSo,
+    LayThuTuc, DongBoHoSoMC (isUpdating "False"), CapNhatTienDoHoSoMC."""
+
+    flow = "submission"
+    weight = 1
+
+    @task
+    def submit(self) -> None:
+        self.submit_dossier()
+
+
+class ProgressSync(ProvinceUser):
+    """Progress sync: each later status of a dossier in flight once its compressed wait has
+    passed — the same four messages, DongBoHoSoMC with isUpdating "True"."""
+
+    flow = "progress"
+    weight = 2
+
+    @task
+    def progress(self) -> None:
+        self.sync_progress()
+
+
+class CatalogueReads(ProvinceUser):
+    """Catalogue synchronisation on the share endpoint: procedures, online services, agencies,
+    sectors."""
+
+    flow = "catalogue"
+    weight = 1
+
+    @task(4)
+    def procedures(self) -> None:
+        self.read_catalogue("LayDanhSachTTHC")
+
+    @task(2)
+    def online_services(self) -> None:
+        self.read_catalogue("LayDVC")
+
+    @task(1)
+    def agencies(self) -> None:
+        self.read_catalogue("LayDanhMucCoQuan")
+
+    @task(1)
+    def sectors(self) -> None:
+        self.read_catalogue("LayDanhMucLinhVuc")

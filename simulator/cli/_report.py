@@ -1,0 +1,149 @@
+"""`portalsim report`: the national scorecard and reports of any portal database, re-rendered."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from contracts.profiles import load as load_profile
+from mock_portal.scorecard import Bands
+from mock_portal.store import LATEST_VERSION, Store, StoreError
+from simulator.cli._streams import stdout
+from simulator.domain import PROVINCES_2025
+from simulator.errors import EXIT_GATE_FAILED, EXIT_PASS, InfrastructureError, UsageError
+from simulator.reports import Report, build_report, write_reports, write_scorecard
+from simulator.reports.gate import Gate, GateError, parse_gate
+
+__all__ = ["gate_option", "parse_bands", "parse_gate_option", "report_command", "show_report"]
+
+gate_option = click.option(
+    "--gate",
+    "gates",
+    multiple=True,
+    metavar="SPEC",
+    help="Thresholds that decide exit 1: max-errors=0, min-score=90, HS-002=0, HS=0 (a family), "
+    "comma-separated or repeated, or a gate TOML file (see README).",
+)
+
+
+def stderr() -> TextIO:
+    stream: TextIO | None = (click.get_current_context().obj or {}).get("stderr")
+    return stream or sys.stderr
+
+
+def parse_gate_option(specs: Sequence[str]) -> Gate | None:
+    try:
+        return parse_gate(specs)
+    except GateError as error:
+        raise UsageError(f"--gate: {error}") from None
+
+
+def parse_bands(text: str | None) -> Bands | None:
+    if text is None:
+        return None
+    try:
+        return Bands.parse(text)
+    except ValueError as error:
+        raise UsageError(f"--bands: {error}") from None
+
+
+def show_report(report: Report, paths: Sequence[Path]) -> int:
+    """Scorecard on standard output, reports and verdict on standard error; the exit code."""
+    out = stdout()
+    write_scorecard(report, out, colour=out.isatty())
+    err = stderr()
+    err.write("Báo cáo / reports: " + ", ".join(str(path) for path in paths) + "\n")
+    for breach in report.breaches:
+        err.write(f"gate: {breach}\n")
+    if not report.checked:
+        err.write("Kết quả / result: không kiểm tra gì / nothing was checked — KHÔNG ĐẠT / FAIL\n")
+        return EXIT_GATE_FAILED
+    if report.breaches:
+        err.write(f"Kết quả / result: {len(report.breaches)} ngưỡng bị vượt / gate broken — FAIL\n")
+        return EXIT_GATE_FAILED
+    passed = "gate passed" if report.gate is not None else "no gate"
+    err.write(f"Kết quả / result: ĐẠT / PASS ({passed})\n")
+    return EXIT_PASS
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (a plain path or sqlite:///…), None for other databases."""
+    if "://" not in url:
+        return Path(url)
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :])
+    return None
+
+
+@click.command("report")
+@click.option(
+    "--database",
+    required=True,
+    help="The portal's database: a SQLite file, sqlite:///PATH, or a postgresql:// URL.",
+)
+@click.option(
+    "--reports",
+    default="reports",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for scorecard.json, junit.xml and report.html.",
+)
+@gate_option
+@click.option(
+    "--bands",
+    metavar="G,Y,O",
+    help="Lowest scores of the xanh, vàng and cam bands (default: the run's, else 90,75,50).",
+)
+def report_command(database: str, reports: Path, gates: tuple[str, ...], bands: str | None) -> int:
+    """Re-render the scorecard and reports of a portal database, without running anything.
+
+    Works on the database of `portalsim run` (its load charts and ground truth included) and of
+    `portalsim serve` (scorecards only).
+
+    \b
+    Exit 0: pass · 1: a gate threshold broken, or nothing checked · 2: bad option or database
+    content · 4: database unreachable.
+    """
+    gate = parse_gate_option(gates)
+    chosen_bands = parse_bands(bands)
+    path = _sqlite_file(database)
+    if path is not None and not path.is_file():
+        raise UsageError(f"{database}: no such database file")
+    profile = load_profile()
+    try:
+        store = Store.open(database)
+    except StoreError as error:
+        raise InfrastructureError(str(error)) from None
+    with store:
+        try:
+            version = store.schema_version()
+        except StoreError as error:
+            raise InfrastructureError(str(error)) from None
+        if version != LATEST_VERSION:
+            raise UsageError(
+                f"{store.url}: not a portalsim database of this version (schema {version}, "
+                f"expected {LATEST_VERSION})",
+                hint="portalsim serve --database … migrates an older portal database",
+            )
+        if store.journal_count() == 0:
+            raise UsageError(f"{store.url}: the database holds no message: nothing to report")
+        if gate is not None:
+            try:
+                gate.check(
+                    (rule.id for rule in profile.rules),
+                    (province.code for province in PROVINCES_2025),
+                )
+            except GateError as error:
+                raise UsageError(f"--gate: {error}") from None
+        report = build_report(store, profile, bands=chosen_bands, gate=gate)
+    try:
+        paths = write_reports(report, reports)
+    except OSError as error:
+        raise UsageError(
+            f"{reports}: cannot write the reports ({error.strerror or error})"
+        ) from None
+    return show_report(report, paths)

@@ -1,0 +1,308 @@
+"""The one module of `simulator` that imports Locust (which monkey-patches the standard library
+through gevent when imported): never import it at module level elsewhere; `portalsim run`
+imports it inside the command, after its checks.
+
+- `ProvinceUser`: the base of the scenarios' user classes (`scenarios/portal.py`): a
+  `FastHttpUser` that is one province unit. It logs in (session reused for ten minutes), plays
+  dossiers from its process's `Desk` (factories built once, Faker off the hot path) and posts
+  with `self.client` through `simulator.run.publish`.
+- `register_options`: the scenarios' Locust custom arguments (also environment variables and
+  web UI fields) that build a process's `Desk`.
+- `run_load`: Locust as a library (`Environment`, a local runner, a greenlet that ends the load
+  after its duration and drains the dossiers in flight), the request event feeding a
+  `LoadSeries`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from argparse import Namespace
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
+
+import gevent  # type: ignore[import-untyped]  # gevent ships no type hints
+import locust
+import orjson
+from locust import FastHttpUser
+from locust.argument_parser import LocustArgumentParser
+from locust.env import Environment
+from locust.event import Events
+from locust.exception import StopUser
+from locust.runners import MasterRunner, WorkerRunner
+from locust.util.load_locustfile import load_locustfile
+
+from simulator.run.desk import Desk, InFlight, LoadOptions, ProvinceDesk
+from simulator.run.events import LoadProgress
+from simulator.run.publish import HEADERS, Answer, UnitSession, parse_answer, publish_step
+from simulator.run.series import LoadSeries
+from simulator.synthetic import LoginRefused, load_profile_set
+
+__all__ = [
+    "LoadResult",
+    "ProvinceUser",
+    "desk_of",
+    "options_from",
+    "register_options",
+    "run_load",
+]
+
+logger = logging.getLogger("portalsim.load")
+#: users started per second (Locust warns above 100)
+_SPAWN_RATE = 100.0
+_DESKS: WeakKeyDictionary[Environment, Desk] = WeakKeyDictionary()
+
+#: (option, environment variable, default, help) of the scenarios' custom arguments
+_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("--profile-set", "PORTALSIM_PROFILES", "field-reports",
+     "province profiles: clean, field-reports (-63: the former provinces) or a TOML file"),
+    ("--seed", "PORTALSIM_SEED", "1", "seed of the synthetic dossiers"),
+    ("--unit-password", "PORTALSIM_PASSWORD", "demo",
+     "every province unit's password at the portal (portalsim serve --demo: demo)"),
+    ("--time-factor", "PORTALSIM_TIME_FACTOR", "100000",
+     "simulated seconds per real second between a dossier's steps"),
+    ("--dossier-rate", "PORTALSIM_RATE", "5",
+     "new dossiers per second across the provinces, per load process; 0: as fast as possible"),
+    ("--load-partitions", "PORTALSIM_PARTITIONS", "0",
+     "number of load processes sharing one portal (default: --processes, else 1)"),
+)  # fmt: skip
+
+
+def register_options(events: Events) -> None:
+    """Add the scenarios' options to Locust's command line and web UI, and build the `Desk`
+    of each load process when a test starts (not on a master, which sends nothing)."""
+
+    def _options(parser: LocustArgumentParser) -> None:
+        group = parser.add_argument_group("portalsim", "synthetic provinces (scenarios/portal.py)")
+        for flag, variable, default, help_text in _OPTIONS:
+            group.add_argument(
+                flag,
+                env_var=variable,
+                default=default,
+                help=f"{help_text} (env {variable}, default {default})",
+                is_secret=flag == "--unit-password",
+            )
+
+    def _build(environment: Environment, **_: Any) -> None:
+        if not isinstance(environment.runner, MasterRunner):
+            desk_of(environment)
+
+    hooks: Any = events  # Locust's event hooks carry no type hints
+    hooks.init_command_line_parser.add_listener(_options)
+    hooks.test_start.add_listener(_build)
+
+
+def options_from(environment: Environment) -> LoadOptions:
+    """`LoadOptions` from Locust's parsed options, else the environment variables, else the
+    defaults; ValueError naming what is wrong."""
+    parsed = environment.parsed_options or Namespace()
+
+    def value(flag: str, variable: str, default: str) -> str:
+        given = getattr(parsed, flag.lstrip("-").replace("-", "_"), None)
+        if given is not None and str(given) != "":
+            return str(given)
+        return os.environ.get(variable) or default
+
+    raw = {flag: value(flag, variable, default) for flag, variable, default, _ in _OPTIONS}
+    partition, partitions = 0, int(raw["--load-partitions"])
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+        partition = max(runner.worker_index, 0)
+        partitions = partitions or int(getattr(parsed, "processes", 0) or 0) or 1
+    return LoadOptions(
+        profiles=load_profile_set(raw["--profile-set"]),
+        seed=int(raw["--seed"]),
+        password=raw["--unit-password"],
+        time_factor=float(raw["--time-factor"]),
+        rate=float(raw["--dossier-rate"]),
+        partition=partition,
+        partitions=partitions or 1,
+    )
+
+
+def desk_of(environment: Environment) -> Desk:
+    """The process's `Desk` for this environment, built on first use."""
+    desk = _DESKS.get(environment)
+    if desk is None:
+        desk = _DESKS[environment] = Desk(options_from(environment))
+    return desk
+
+
+class _LocustPoster:
+    """`simulator.run.publish.Poster` over a FastHttpUser's client. Transport errors and 5xx
+    answers are Locust failures; a 4xx refusal is the portal doing its job (a finding)."""
+
+    def __init__(self, user: FastHttpUser, headers: dict[str, str]) -> None:
+        self._client = user.client
+        self._headers = headers
+
+    def post(self, path: str, body: dict[str, Any], name: str) -> Answer:
+        payload: Any = orjson.dumps(body)  # bytes go out as they are (hinted str | dict only)
+        with self._client.post(
+            path, data=payload, headers=self._headers, name=name, catch_response=True
+        ) as response:
+            status = int(response.status_code or 0)
+            content = response.content if status else None
+            if status == 0 or status >= 500:
+                response.failure(f"HTTP {status}" if status else "no answer (transport error)")
+            else:
+                response.success()
+        return parse_answer(status, content)
+
+
+class ProvinceUser(FastHttpUser):
+    """One province unit's one-stop system; subclasses name their `flow` and their tasks."""
+
+    abstract = True
+    #: "submission", "progress" or "catalogue" (see `simulator.run.desk.FLOWS`)
+    flow: ClassVar[str] = "submission"
+    #: one connection, as a one-stop system's HTTP client
+    concurrency = 1
+    connection_timeout = 10.0
+    network_timeout = 30.0
+
+    province: ProvinceDesk
+    unit: UnitSession
+
+    def on_start(self) -> None:
+        desk = desk_of(self.environment)
+        self.province = desk.assign(self.flow)
+        profile = self.province.profile
+        headers = {**HEADERS, "dstcode": profile.agency_code}
+        self.unit = UnitSession(_LocustPoster(self, headers), profile.unit, desk.options.password)
+        try:
+            self.unit.token()
+        except LoginRefused as refused:
+            logger.error("%s; this user stops", refused)
+            raise StopUser() from refused
+
+    def on_stop(self) -> None:
+        if hasattr(self, "province"):
+            self.province.users[self.flow] -= 1
+
+    def wait_time(self) -> float:
+        return self.province.pause(self.flow, time.monotonic())
+
+    # -- what the scenarios' tasks call -------------------------------------------------------
+
+    def submit_dossier(self) -> None:
+        """Start a new dossier of the province (when one is due) and publish its first step."""
+        dossier = self.province.submit(time.monotonic())
+        if dossier is not None:
+            self._publish(dossier)
+
+    def sync_progress(self) -> None:
+        """Publish the next step of the province's dossier that is due first, if any."""
+        dossier = self.province.take_due(time.monotonic())
+        if dossier is not None:
+            self._publish(dossier)
+
+    def read_catalogue(self, service: str) -> None:
+        """One catalogue synchronisation on the share endpoint (when one is due)."""
+        if self.province.claim_catalogue(time.monotonic()):
+            self.unit.catalogue(service, self.province.profile.unit)
+
+    def _publish(self, dossier: InFlight) -> None:
+        try:
+            publish_step(self.unit, dossier)
+        except LoginRefused as refused:
+            dossier.stopped = True
+            logger.error("%s; this user stops", refused)
+            raise StopUser() from refused
+        except BaseException:
+            dossier.stopped = True
+            raise
+        finally:
+            self.province.published(dossier, time.monotonic())
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    series: LoadSeries
+    desk: Desk
+    users: int
+    #: epoch seconds when the users started, and when the last one stopped
+    started: float
+    ended: float
+    #: exceptions raised in users' tasks (bugs, not findings)
+    exceptions: int
+
+
+def run_load(
+    options: LoadOptions,
+    *,
+    host: str,
+    locustfile: Path,
+    users: int,
+    duration: float,
+    drain: float,
+    on_progress: Callable[[LoadProgress], None],
+    every: float = 5.0,
+) -> LoadResult:
+    """Run the locustfile's users against `host` for `duration` seconds, then let the dossiers
+    in flight finish for at most `drain` seconds."""
+    user_classes, _shapes = load_locustfile(str(locustfile))
+    environment = Environment(
+        user_classes=list(user_classes.values()),
+        events=locust.events,
+        host=host,
+        stop_timeout=30.0,
+        locustfile=locustfile.name,
+    )
+    desk = _DESKS[environment] = Desk(options)
+    runner = environment.create_local_runner()
+    hooks: Any = environment.events  # Locust's event hooks carry no type hints
+    hooks.init.fire(environment=environment, runner=runner, web_ui=None)
+    started = time.time()
+    series = LoadSeries(started)
+    hooks.request.add_listener(series.record)
+    phase = ["load"]
+
+    def control() -> None:
+        gevent.sleep(duration)
+        phase[0] = "drain"
+        desk.close()
+        deadline = time.monotonic() + drain
+        while desk.in_flight and time.monotonic() < deadline:
+            gevent.sleep(0.1)
+        runner.quit()
+
+    def report() -> None:
+        last_time, last_count = time.monotonic(), 0
+        while True:
+            gevent.sleep(every)
+            now, count = time.monotonic(), series.requests
+            rate = (count - last_count) / (now - last_time) if now > last_time else 0.0
+            last_time, last_count = now, count
+            on_progress(
+                LoadProgress(
+                    time.time() - started,
+                    count,
+                    series.failures,
+                    rate,
+                    desk.started,
+                    desk.in_flight,
+                    phase[0],
+                )
+            )
+
+    runner.start(users, spawn_rate=min(float(users), _SPAWN_RATE))
+    controller, reporter = gevent.spawn(control), gevent.spawn(report)
+    try:
+        runner.greenlet.join()
+    finally:
+        reporter.kill()
+        controller.kill()
+        hooks.request.remove_listener(series.record)
+    return LoadResult(
+        series,
+        desk,
+        users,
+        started,
+        time.time(),
+        sum(e["count"] for e in runner.exceptions.values()),
+    )

@@ -1,0 +1,234 @@
+"""`report.html`: one self-contained page (inline CSS and SVG, no script, no external asset).
+
+Sections: the verdict and the run; charts of requests per second and latency percentiles over
+time (from the run's time series), findings by rule and provinces by band; the national
+scorecard; what the profiles planted against what the portal found; example findings per
+province and rule. Every text from the database or the run is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from simulator.reports.model import BAND_ORDER, Report, family_counts
+from simulator.reports.svg import Bar, Line, bar_chart, line_chart
+
+__all__ = ["BAND_COLOURS", "render_html"]
+
+BAND_COLOURS = {
+    "xanh": "#2e7d32",
+    "vàng": "#f9a825",
+    "cam": "#ef6c00",
+    "đỏ": "#c62828",
+    "chưa có dữ liệu": "#9e9e9e",
+}
+_SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:13px}td,th{padding:3px 8px;border-bottom:1px solid #eee}
+th{text-align:left;background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.band{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px;white-space:nowrap}
+.pass{color:#2e7d32}.fail{color:#c62828}dl{display:grid;grid-template-columns:max-content auto;
+gap:2px 14px;font-size:13px}dt{color:#666}dd{margin:0}code{font-size:12px}
+.charts svg{display:block;margin:12px 0}details{margin:4px 0;font-size:13px}
+"""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _band(band: str) -> str:
+    colour = BAND_COLOURS.get(band, "#9e9e9e")
+    return f'<span class="band" style="background:{colour}">{_e(band)}</span>'
+
+
+def _run_facts(run: Mapping[str, Any]) -> str:
+    load = run.get("load", {})
+    latency = load.get("latency_ms", {})
+    profiles = run.get("profiles", {})
+    facts = [
+        (
+            "bộ hồ sơ tỉnh / profile set",
+            f"{profiles.get('name', '')} ({profiles.get('source', '')})",
+        ),
+        ("seed", run.get("seed", "")),
+        ("người dùng / users", run.get("users", "")),
+        (
+            "tốc độ / rate",
+            f"{run.get('rate', '')} hồ sơ/s (dossiers per second; 0: as fast as possible)",
+        ),
+        ("hệ số thời gian / time factor", run.get("time_factor", "")),
+        (
+            "thời lượng / duration",
+            f"{run.get('duration_s', '')} s (+ drain {run.get('drain_s', '')} s)",
+        ),
+        ("bắt đầu / started", run.get("started_at", "")),
+        ("kết thúc / ended", run.get("ended_at", "")),
+        (
+            "yêu cầu / requests",
+            f"{load.get('requests', 0)} ({load.get('rps', 0)}/s), "
+            f"{load.get('failures', 0)} lỗi / failures",
+        ),
+        ("độ trễ / latency ms", ", ".join(f"{k} {v}" for k, v in latency.items())),
+        (
+            "hồ sơ / dossiers",
+            f"{run.get('dossiers', {}).get('started', 0)} started, "
+            f"{run.get('dossiers', {}).get('completed', 0)} completed",
+        ),
+    ]
+    rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
+    return f"<dl>{rows}</dl>"
+
+
+def _charts(report: Report) -> str:
+    series = (report.run or {}).get("load", {}).get("series", [])
+    charts = [
+        line_chart(
+            "Yêu cầu mỗi giây / requests per second",
+            [
+                Line("requests/s", "#1565c0", [row["requests"] for row in series]),
+                Line("failures/s", "#c62828", [row["failures"] for row in series]),
+            ],
+            x_label="giây / seconds",
+            y_label="req/s",
+        ),
+        line_chart(
+            "Độ trễ theo thời gian / latency percentiles over time",
+            [
+                Line(key, colour, [row[key] for row in series])
+                for key, colour in (("p50", "#2e7d32"), ("p95", "#ef6c00"), ("p99", "#c62828"))
+            ],
+            x_label="giây / seconds",
+            y_label="ms",
+        ),
+    ]
+    summary = report.summary()
+    charts.append(
+        bar_chart(
+            "Phát hiện theo quy tắc / findings by rule",
+            [
+                Bar(
+                    rule_id,
+                    count,
+                    _SEVERITY_COLOURS[report.rules[rule_id].severity.value],
+                    f"{rule_id} {report.rules[rule_id].title_en}",
+                )
+                for rule_id, count in summary["by_rule"].items()
+            ],
+        )
+    )
+    charts.append(
+        bar_chart(
+            "Tỉnh theo mức / provinces by band",
+            [Bar(band, summary["by_band"][band], BAND_COLOURS[band]) for band in BAND_ORDER],
+        )
+    )
+    return '<div class="charts">' + "\n".join(charts) + "</div>"
+
+
+def _scorecard_table(report: Report) -> str:
+    families = [f for f in report.families() if f in report.summary()["by_family"]]
+    head = "".join(f"<th>{_e(f)}</th>" for f in families)
+    rows = []
+    for card in report.scorecards:
+        counts = family_counts(card)
+        province = card["province"]
+        score = "—" if card["score"] is None else f"{card['score']:.1f}"
+        cells = "".join(f'<td class="n">{counts[f] or ""}</td>' for f in families)
+        rows.append(
+            f"<tr><td>{_e(province['code'])}</td><td>{_e(province['name'])}</td>"
+            f'<td class="n">{card["dossiers"]["synced"]}</td><td class="n">{card["messages"]}</td>'
+            f'{cells}<td class="n">{score}</td><td>{_band(card["band"])}</td></tr>'
+        )
+    return (
+        "<table><tr><th>mã</th><th>tỉnh, thành / province</th><th>hồ sơ / dossiers</th>"
+        f"<th>thông điệp / messages</th>{head}<th>điểm / score</th><th>mức / band</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def _truth_table(report: Report) -> str:
+    truth = (report.run or {}).get("truth", {})
+    if not truth:
+        return ""
+    found = {
+        card["province"]["code"]: sorted(line["rule"] for line in card["rules"] if line["findings"])
+        for card in report.scorecards
+    }
+    rows = []
+    for code, entry in truth.items():
+        seen = found.get(code, [])
+        match = set(seen) == set(entry["rules"])
+        mark = '<span class="pass">✓</span>' if match else '<span class="fail">✗</span>'
+        faults = ", ".join(f"{name} {count}" for name, count in entry["faults"].items())
+        rows.append(
+            f"<tr><td>{_e(code)}</td><td>{_e(entry['name'])}</td>"
+            f'<td class="n">{entry["dossiers"]}</td><td>{_e(faults or "—")}</td>'
+            f"<td>{_e(' '.join(entry['rules']) or '—')}</td><td>{_e(' '.join(seen) or '—')}</td>"
+            f"<td>{mark}</td></tr>"
+        )
+    return (
+        "<h2>Lỗi gài sẵn và lỗi phát hiện / planted faults and findings</h2>"
+        "<table><tr><th>mã</th><th>tỉnh, thành</th><th>hồ sơ</th><th>planted faults</th>"
+        "<th>expected rules</th><th>found rules</th><th></th></tr>" + "".join(rows) + "</table>"
+    )
+
+
+def _examples(report: Report) -> str:
+    blocks = []
+    for card in report.scorecards:
+        code = card["province"]["code"]
+        items = []
+        for line in card["rules"]:
+            examples = report.examples.get((code, line["rule"]), [])
+            if not examples:
+                continue
+            rule = report.rules[line["rule"]]
+            shown = "".join(f"<li><code>{_e(example.line())}</code></li>" for example in examples)
+            items.append(
+                f"<p><b>{_e(rule.id)}</b> {_e(rule.severity.value)} × {line['findings']} — "
+                f"{_e(rule.title_vi)} / {_e(rule.title_en)} <i>({_e(rule.clause)})</i></p>"
+                f"<ul>{shown}</ul><p>gợi ý / hint: {_e(rule.hint)}</p>"
+            )
+        if items:
+            title = f"{code} {card['province']['name']}"
+            blocks.append(f"<details><summary>{_e(title)}</summary>{''.join(items)}</details>")
+    return "<h2>Ví dụ / example findings</h2>" + "".join(blocks) if blocks else ""
+
+
+def render_html(report: Report) -> str:
+    verdict = report.verdict
+    css_class = "pass" if verdict == "pass" else "fail"
+    breaches = "".join(f"<li>{_e(breach)}</li>" for breach in report.breaches)
+    gate = (
+        "<p>không có ngưỡng / no gate</p>"
+        if report.gate is None
+        else f"<p><code>{_e(report.gate.to_json())}</code></p><ul>{breaches}</ul>"
+    )
+    run = (
+        _run_facts(report.run)
+        if report.run is not None
+        else "<p>Cơ sở dữ liệu này không do <code>portalsim run</code> ghi: không có số liệu tải. "
+        "This database was not written by portalsim run: no load figures.</p>"
+    )
+    summary = report.summary()
+    return (
+        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>portalsim — {_e(report.profile)}</title><style>{_CSS}</style></head><body>"
+        "<h1>portalsim — bảng điểm quốc gia / national scorecard</h1>"
+        f'<p>Kết quả / verdict: <b class="{css_class}">{_e(verdict)}</b> · profile '
+        f"{_e(report.profile)} · {summary['messages']} thông điệp / messages · "
+        f"{summary['dossiers']} hồ sơ / dossiers · findings: "
+        f"{_e(', '.join(f'{k} {v}' for k, v in summary['findings'].items()))}</p>"
+        f"<h2>Lượt chạy / run</h2>{run}<h2>Ngưỡng / gate</h2>{gate}"
+        f"<h2>Biểu đồ / charts</h2>{_charts(report)}"
+        f"<h2>Bảng điểm / scorecard</h2>{_scorecard_table(report)}"
+        f"{_truth_table(report)}{_examples(report)}"
+        "</body></html>\n"
+    )

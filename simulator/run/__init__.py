@@ -1,0 +1,68 @@
+"""`portalsim run`: a mock portal, synthetic provinces' load through Locust, a national scorecard.
+
+- `desk`: one load process's provinces (factories built once), dossiers in flight, pacing and
+  ground truth; `publish`: what a province unit sends, over any transport; `series`: the load's
+  per-second time series. None of them imports Locust; `simulator.load` (the one adapter) does.
+- `portal`: `portalsim serve` as a child process; `simulation`: the checks before anything
+  starts (`prepare`) and the run itself (`run_simulation`); `events`: what the run reports as
+  it goes.
+"""
+
+from simulator.run.desk import (
+    CATALOGUE_READS_PER_DOSSIER,
+    FLOWS,
+    Desk,
+    InFlight,
+    LoadOptions,
+    PartitionedCodes,
+    ProvinceDesk,
+    allocation,
+    triggered_faults,
+)
+from simulator.run.events import LoadProgress, LoadStarted, PortalStarted, RunEvent
+from simulator.run.portal import PortalProcess, free_port, portal_config, remove_database
+from simulator.run.publish import Answer, Poster, UnitSession, parse_answer, publish_step
+from simulator.run.series import Histogram, LoadSeries
+from simulator.run.simulation import (
+    DATABASE_NAME,
+    Prepared,
+    RunOutcome,
+    RunSettings,
+    bundled_locustfile,
+    prepare,
+    run_simulation,
+)
+
+__all__ = [
+    "CATALOGUE_READS_PER_DOSSIER",
+    "DATABASE_NAME",
+    "FLOWS",
+    "Answer",
+    "Desk",
+    "Histogram",
+    "InFlight",
+    "LoadOptions",
+    "LoadProgress",
+    "LoadSeries",
+    "LoadStarted",
+    "PartitionedCodes",
+    "PortalProcess",
+    "PortalStarted",
+    "Poster",
+    "Prepared",
+    "ProvinceDesk",
+    "RunEvent",
+    "RunOutcome",
+    "RunSettings",
+    "UnitSession",
+    "allocation",
+    "bundled_locustfile",
+    "free_port",
+    "parse_answer",
+    "portal_config",
+    "prepare",
+    "publish_step",
+    "remove_database",
+    "run_simulation",
+    "triggered_faults",
+]

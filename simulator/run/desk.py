@@ -1,0 +1,346 @@
+"""What one load-generator process knows: its provinces' dossier factories, the dossiers in
+flight, when each flow may act next, and the ground truth of what it planted.
+
+A `Desk` is built once per process (Faker runs here, in `build_pools`, never on the hot path)
+and shared by every Locust user of the process. Each user is one province unit: `assign` gives
+the k-th user of a flow the k-th province of an allocation that covers every province first
+(largest share first), then adds users where share ÷ users is highest, so users follow the
+shares. Pacing is per province, not per user: the province's dossiers start at `rate × share`
+a second (intended start times, so a slow answer does not lower the rate), whichever of its
+users is free; with rate 0 the users go as fast as the portal answers.
+
+A dossier is played as the virtual province plays it (`simulator.synthetic.province`): its
+first publish when it is submitted, then each later step when its compressed wait has passed
+(`time_factor`), stamped with the real moment it is sent. Nothing here imports Locust; the
+publishes themselves are in `publish.py`.
+
+Several processes (Locust's `--processes`, master and workers) must not issue the same dossier
+code: process `partition` of `partitions` takes dossier indexes partition, partition +
+partitions, … and numbers its codes the same way (`PartitionedCodes`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from simulator.synthetic import (
+    PORTAL_EXPECTED_RULES,
+    CodeIssuer,
+    DossierFactory,
+    DossierPlan,
+    Fault,
+    ProfileSet,
+    ProvinceProfile,
+)
+from simulator.synthetic.codes import scheme_rank
+from simulator.synthetic.province import vietnam_now
+
+__all__ = [
+    "CATALOGUE_READS_PER_DOSSIER",
+    "FLOWS",
+    "MAX_IN_FLIGHT",
+    "Desk",
+    "InFlight",
+    "LoadOptions",
+    "PartitionedCodes",
+    "ProvinceDesk",
+    "allocation",
+    "triggered_faults",
+]
+
+#: the flows a user can serve; a user class names its flow
+FLOWS = ("submission", "progress", "catalogue")
+#: catalogue synchronisations (LayDanhSachTTHC, LayDanhMucCoQuan, …) per new dossier
+CATALOGUE_READS_PER_DOSSIER = 0.2
+#: dossiers of one province in flight in one process before new submissions wait
+MAX_IN_FLIGHT = 5000
+#: longest a progress user sleeps before looking for due dossiers again
+_PROGRESS_POLL = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """How a load-generator process plays its provinces."""
+
+    profiles: ProfileSet
+    seed: int = 1
+    #: every unit's password at the portal (`portalsim serve --demo` uses "demo")
+    password: str = "demo"
+    #: simulated seconds per real second between the steps of a dossier
+    time_factor: float = 100_000.0
+    #: new dossiers per second across the provinces of this process; 0: as fast as possible
+    rate: float = 5.0
+    partition: int = 0
+    partitions: int = 1
+
+    def __post_init__(self) -> None:
+        if not len(self.profiles):
+            raise ValueError(f"{self.profiles.source}: the profile set has no provinces")
+        if self.time_factor < 1:
+            raise ValueError("time factor must be at least 1")
+        if self.rate < 0:
+            raise ValueError("rate must not be negative")
+        if not 0 <= self.partition < self.partitions:
+            raise ValueError(
+                f"load partition {self.partition} is not below the number of partitions "
+                f"{self.partitions} (give every process its index and the same total)"
+            )
+
+
+class PartitionedCodes(CodeIssuer):
+    """Dossier codes of process `partition` of `partitions`: its n-th number of an agency's day
+    is (n - 1) × partitions + partition + 1, so processes never issue the same code."""
+
+    def __init__(self, factory: DossierFactory, partition: int, partitions: int) -> None:
+        rank, stride = scheme_rank(factory.profile)
+        super().__init__(
+            factory.calendar, rank=rank * partitions + partition, stride=stride * partitions
+        )
+        self._partition, self._partitions = partition, partitions
+
+    def issue(self, agencies: Sequence[str], received: datetime, faults: frozenset[Fault]) -> str:
+        code = super().issue(agencies, received, faults)
+        if Fault.DOSSIER_CODE_FOREIGN in faults:
+            return code  # already spread over partitions by rank and stride
+        head, number = code.rsplit("-", 1)
+        mine = (int(number) - 1) * self._partitions + self._partition + 1
+        if mine > 9999:
+            raise ValueError(f"{head}: no dossier numbers left for load partition")
+        return f"{head}-{mine:04d}"
+
+
+@dataclass(slots=True)
+class InFlight:
+    """One dossier being played: its plan, the next step to publish, what was sent."""
+
+    plan: DossierPlan
+    #: the wire time of each step published so far (the first is the planned receipt)
+    stamps: list[datetime]
+    step: int = 0
+    #: DongBoHoSoMC of steps 0 … dongbo_sent - 1 were sent
+    dongbo_sent: int = 0
+    #: steps whose CapNhatTienDoHoSoMC was sent
+    progress_sent: set[int] = field(default_factory=set)
+    #: the portal refused a sync, or a request failed: no further step is published
+    stopped: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.stopped or self.step >= len(self.plan.steps)
+
+
+def triggered_faults(dossier: InFlight) -> frozenset[Fault]:
+    """The planted faults the messages actually sent can show: none before the first sync; a
+    skipped status 9 once the final sync went; a status typed as a number once its update went."""
+    plan = dossier.plan
+    if dossier.dongbo_sent == 0:
+        return frozenset()
+    shown = set(plan.faults)
+    if Fault.ILLEGAL_TRANSITION in shown and dossier.dongbo_sent < len(plan.steps):
+        shown.discard(Fault.ILLEGAL_TRANSITION)
+    if Fault.WRONG_TYPE in shown:
+        wrong = next(n for n, step in enumerate(plan.steps) if step.wrong_type)
+        if wrong not in dossier.progress_sent:
+            shown.discard(Fault.WRONG_TYPE)
+    return frozenset(shown)
+
+
+@dataclass(slots=True)
+class _Schedule:
+    """Intended start times of one paced flow: every `interval` seconds from the first call."""
+
+    interval: float
+    next_at: float | None = None
+
+    def wait(self, now: float) -> float:
+        if self.interval <= 0 or self.next_at is None:
+            return 0.0
+        return max(0.0, self.next_at - now)
+
+    def claim(self, now: float) -> bool:
+        if self.interval <= 0:
+            return True
+        if self.next_at is None:
+            self.next_at = now
+        if now < self.next_at:
+            return False
+        self.next_at += self.interval
+        return True
+
+
+class ProvinceDesk:
+    """One province in one process: its factory, its dossiers in flight, its pacing, its truth."""
+
+    def __init__(
+        self,
+        factory: DossierFactory,
+        options: LoadOptions,
+        clock: Callable[[], datetime] = vietnam_now,
+    ) -> None:
+        self.profile: ProvinceProfile = factory.profile
+        self.factory = factory
+        self.time_factor = options.time_factor
+        self._clock = clock
+        self._indexes = itertools.count(options.partition, options.partitions)
+        share_rate = options.rate * self.profile.share
+        self._submissions = _Schedule(1 / share_rate if share_rate else 0.0)
+        catalogue_rate = share_rate * CATALOGUE_READS_PER_DOSSIER
+        self._catalogue = _Schedule(1 / catalogue_rate if catalogue_rate else 0.0)
+        self._due: list[tuple[float, int, InFlight]] = []
+        self._order = itertools.count()
+        #: dossiers a user is publishing right now
+        self.active = 0
+        self.closing = False
+        self.users: Counter[str] = Counter()
+        self.started = 0
+        self.completed = 0
+        self.planted: Counter[Fault] = Counter()
+        self.rules: set[str] = set()
+
+    # -- flows -------------------------------------------------------------------------------
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._due) + self.active
+
+    def pause(self, flow: str, now: float) -> float:
+        """Seconds a user of `flow` should wait before its next task."""
+        if flow == "submission":
+            if self.closing or self.in_flight >= MAX_IN_FLIGHT:
+                return _PROGRESS_POLL
+            return self._submissions.wait(now)
+        if flow == "progress":
+            if not self._due:
+                return _PROGRESS_POLL
+            return min(_PROGRESS_POLL, max(0.0, self._due[0][0] - now))
+        return self._catalogue.wait(now)
+
+    def submit(self, now: float) -> InFlight | None:
+        """A new dossier to publish, when one is due (None otherwise)."""
+        if self.closing or self.in_flight >= MAX_IN_FLIGHT or not self._submissions.claim(now):
+            return None
+        plan = self.factory.plan(next(self._indexes), published=self._clock())
+        self.started += 1
+        self.active += 1
+        return InFlight(plan, [plan.steps[0].at])
+
+    def take_due(self, now: float) -> InFlight | None:
+        """The dossier whose next step is due first, if it is due."""
+        if not self._due or self._due[0][0] > now:
+            return None
+        _, _, dossier = heapq.heappop(self._due)
+        self.active += 1
+        stamp = self._clock().replace(microsecond=0)
+        dossier.stamps.append(max(stamp, dossier.stamps[-1]))
+        return dossier
+
+    def claim_catalogue(self, now: float) -> bool:
+        return not self.closing and self._catalogue.claim(now)
+
+    def published(self, dossier: InFlight, now: float) -> None:
+        """After a publish: the dossier waits for its next step, or it is done."""
+        self.active -= 1
+        if dossier.finished:
+            self._settle(dossier)
+            return
+        steps = dossier.plan.steps
+        gap = steps[dossier.step].at - steps[dossier.step - 1].publish_at
+        due = now + max(gap, timedelta(0)).total_seconds() / self.time_factor
+        heapq.heappush(self._due, (due, next(self._order), dossier))
+
+    def _settle(self, dossier: InFlight) -> None:
+        if not dossier.stopped:
+            self.completed += 1
+        faults = triggered_faults(dossier)
+        self.planted.update(faults)
+        for fault in faults:
+            self.rules |= PORTAL_EXPECTED_RULES[fault]
+
+    def unfinished(self) -> Iterator[InFlight]:
+        return (dossier for _, _, dossier in self._due)
+
+    def truth(self) -> dict[str, Any]:
+        """Dossiers started and completed, faults shown and the rules they must trigger, with
+        the dossiers still in flight counted as far as they got."""
+        planted, rules = Counter(self.planted), set(self.rules)
+        for dossier in self.unfinished():
+            faults = triggered_faults(dossier)
+            planted.update(faults)
+            for fault in faults:
+                rules |= PORTAL_EXPECTED_RULES[fault]
+        return {
+            "name": self.profile.name,
+            "dossiers": self.started,
+            "completed": self.completed,
+            "faults": {fault.value: planted[fault] for fault in sorted(planted)},
+            "rules": sorted(rules),
+        }
+
+
+def allocation(profiles: Sequence[ProvinceProfile]) -> Iterator[ProvinceProfile]:
+    """Provinces for users 0, 1, 2, …: each once, largest share first; then where share ÷
+    (users + 1) is highest (D'Hondt), so users follow the shares."""
+    ordered = sorted(profiles, key=lambda profile: (-profile.share, profile.code))
+    counts = Counter[str]()
+    for profile in ordered:
+        counts[profile.code] += 1
+        yield profile
+    while True:
+        best = max(ordered, key=lambda profile: profile.share / (counts[profile.code] + 1))
+        counts[best.code] += 1
+        yield best
+
+
+class Desk:
+    """Every province of a load-generator process, and which user plays which."""
+
+    def __init__(
+        self,
+        options: LoadOptions,
+        *,
+        clock: Callable[[], datetime] = vietnam_now,
+        factory: Callable[[ProvinceProfile, int], DossierFactory] = DossierFactory,
+    ) -> None:
+        self.options = options
+        self.provinces: dict[str, ProvinceDesk] = {}
+        for profile in options.profiles:
+            made = factory(profile, options.seed)
+            if options.partitions > 1:
+                made.codes = PartitionedCodes(made, options.partition, options.partitions)
+            self.provinces[profile.code] = ProvinceDesk(made, options, clock)
+        self._allocations = {flow: allocation(list(options.profiles.profiles)) for flow in FLOWS}
+
+    def assign(self, flow: str) -> ProvinceDesk:
+        """The province the next user of `flow` plays."""
+        if flow not in self._allocations:
+            raise ValueError(f"unknown flow {flow!r} (known: {', '.join(FLOWS)})")
+        desk = self.provinces[next(self._allocations[flow]).code]
+        desk.users[flow] += 1
+        return desk
+
+    def close(self) -> None:
+        """No new dossiers or catalogue reads; dossiers in flight carry on."""
+        for desk in self.provinces.values():
+            desk.closing = True
+
+    @property
+    def in_flight(self) -> int:
+        return sum(desk.in_flight for desk in self.provinces.values())
+
+    @property
+    def started(self) -> int:
+        return sum(desk.started for desk in self.provinces.values())
+
+    @property
+    def completed(self) -> int:
+        return sum(desk.completed for desk in self.provinces.values())
+
+    def truth(self) -> dict[str, dict[str, Any]]:
+        """`ProvinceDesk.truth` of each province that started a dossier, by GSO code."""
+        return {code: desk.truth() for code, desk in sorted(self.provinces.items()) if desk.started}

@@ -1,0 +1,172 @@
+"""The embedded mock portal of `portalsim run`: `portalsim serve` in a child process.
+
+A child process keeps the portal (uvicorn, asyncio, its writer thread) out of the load
+generator's process, which Locust's gevent monkey-patching changes under it. The child listens
+on a loopback port, stores into a SQLite file, runs lenient, and knows the run's provinces as
+its units (a configuration file with one generated password, readable by the user only, deleted
+when the portal stops).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+from simulator.errors import InfrastructureError
+from simulator.synthetic import ProvinceProfile
+
+__all__ = ["PortalProcess", "free_port", "portal_config", "remove_database"]
+
+_START_TIMEOUT = 60.0
+_STOP_TIMEOUT = 20.0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (the kernel's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _toml(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def portal_config(profiles: Iterable[ProvinceProfile], password: str) -> str:
+    """The portal's TOML: lenient, one unit per province (`000.00.00.Hxx`, its people's
+    committee), every unit with `password`."""
+    lines = ['mode = "lenient"', ""]
+    for profile in profiles:
+        lines += [
+            "[[units]]",
+            f"code = {_toml(profile.unit)}",
+            f"name = {_toml(profile.people_committee)}",
+            f"password = {_toml(password)}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def remove_database(path: Path) -> None:
+    """Delete a SQLite database and its WAL files: every run starts on an empty portal."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            candidate.unlink()
+
+
+class PortalProcess:
+    """`portalsim serve` on `host:port` over `database`; a context manager that stops it."""
+
+    def __init__(
+        self,
+        database: Path,
+        profiles: Iterable[ProvinceProfile],
+        *,
+        port: int,
+        host: str = "127.0.0.1",
+        log: Path | None = None,
+    ) -> None:
+        self.database = database
+        self.host, self.port = host, port
+        self.password = secrets.token_urlsafe(18)
+        self._workdir = tempfile.TemporaryDirectory(prefix="portalsim-run-")
+        self._config = Path(self._workdir.name) / "portal.toml"
+        descriptor = os.open(self._config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(portal_config(profiles, self.password))
+        self.log = log or Path(self._workdir.name) / "portal.log"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        """Start the child and wait until it listens; `InfrastructureError` (exit 4) if not."""
+        command = [
+            sys.executable,
+            "-m",
+            "simulator.cli",
+            "serve",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--database",
+            str(self.database),
+            "--config",
+            str(self._config),
+            "--mode",
+            "lenient",
+        ]
+        with self.log.open("wb") as log:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        deadline = time.monotonic() + _START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise InfrastructureError(
+                    f"the mock portal did not start (exit {self._process.returncode}): "
+                    f"{self._last_log_line()}"
+                )
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise InfrastructureError(
+            f"the mock portal did not listen on {self.url} within {_START_TIMEOUT:.0f} s"
+        )
+
+    def _last_log_line(self) -> str:
+        try:
+            lines = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        except OSError:
+            return "(no log)"
+        return lines[-1] if lines else "(no output)"
+
+    def stop(self) -> None:
+        """Interrupt the child (it flushes its last batch and closes the database) and wait."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=_STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._workdir.cleanup()
+
+    def __enter__(self) -> PortalProcess:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,144 @@
+"""The load's time series: requests, failures and latency percentiles for each second of a run.
+
+`LoadSeries.record` is the handler of Locust's request event (the adapter wires it); it keeps a
+histogram per second with three significant digits (at most 0.5 % off, like an HDR histogram
+of that precision), so memory stays bounded however long the run, percentiles of any span merge
+exactly, and p99 never exceeds the maximum, which is kept exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["PERCENTILES", "Histogram", "LoadSeries"]
+
+#: the percentiles reported, as (key, fraction)
+PERCENTILES = (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))
+
+
+def _bucket(microseconds: int) -> int:
+    """The value kept for a latency: three significant digits."""
+    if microseconds < 1000:
+        return microseconds
+    scale: int = 10 ** (len(str(microseconds)) - 3)
+    return (microseconds + scale // 2) // scale * scale
+
+
+@dataclass(slots=True)
+class Histogram:
+    """Latencies in microseconds, three significant digits; the maximum exact."""
+
+    counts: Counter[int] = field(default_factory=Counter)
+    total: int = 0
+    maximum: int = 0
+
+    def add(self, microseconds: int) -> None:
+        self.counts[_bucket(microseconds)] += 1
+        self.total += 1
+        self.maximum = max(self.maximum, microseconds)
+
+    def merge(self, other: Histogram) -> None:
+        self.counts.update(other.counts)
+        self.total += other.total
+        self.maximum = max(self.maximum, other.maximum)
+
+    def percentile(self, fraction: float) -> int:
+        """The smallest kept value with at least `fraction` of the latencies at or below it."""
+        if not self.total:
+            return 0
+        rank = max(1, math.ceil(fraction * self.total))
+        seen = 0
+        for value in sorted(self.counts):
+            seen += self.counts[value]
+            if seen >= rank:
+                return min(value, self.maximum)
+        return self.maximum
+
+    def summary(self) -> dict[str, float]:
+        """Percentiles and maximum in milliseconds (two decimals)."""
+        figures = {key: self.percentile(fraction) for key, fraction in PERCENTILES}
+        figures["max"] = self.maximum
+        return {key: round(value / 1000, 2) for key, value in figures.items()}
+
+
+@dataclass(slots=True)
+class _Second:
+    requests: int = 0
+    failures: int = 0
+    latency: Histogram = field(default_factory=Histogram)
+
+
+class LoadSeries:
+    """Per-second requests, failures and latencies of a run that started at `start` (epoch s)."""
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self._seconds: dict[int, _Second] = {}
+        self._names: dict[str, _Second] = {}
+        self.requests = 0
+        self.failures = 0
+
+    def record(
+        self,
+        request_type: str,
+        name: str,
+        response_time: float | None,
+        response_length: int,
+        exception: BaseException | None = None,
+        start_time: float | None = None,
+        **_: Any,
+    ) -> None:
+        """Locust's request event: one request, `response_time` in milliseconds."""
+        second = int(max(0.0, (start_time if start_time is not None else self.start) - self.start))
+        microseconds = round((response_time or 0.0) * 1000)
+        failed = exception is not None
+        for slot in (
+            self._seconds.setdefault(second, _Second()),
+            self._names.setdefault(name, _Second()),
+        ):
+            slot.requests += 1
+            slot.failures += failed
+            slot.latency.add(microseconds)
+        self.requests += 1
+        self.failures += failed
+
+    def seconds(self) -> list[dict[str, Any]]:
+        """One entry per second from 0 to the last second with traffic (gaps as zeros)."""
+        last = max(self._seconds, default=-1)
+        rows = []
+        for second in range(last + 1):
+            slot = self._seconds.get(second) or _Second()
+            rows.append(
+                {"t": second, "requests": slot.requests, "failures": slot.failures}
+                | slot.latency.summary()
+            )
+        return rows
+
+    def overall(self) -> Histogram:
+        return _merged(slot.latency for slot in self._seconds.values())
+
+    def to_json(self, duration: float) -> dict[str, Any]:
+        """Totals, per-request-name figures and the per-second series, for the run metadata."""
+        return {
+            "requests": self.requests,
+            "failures": self.failures,
+            "rps": round(self.requests / duration, 1) if duration > 0 else 0.0,
+            "latency_ms": self.overall().summary(),
+            "by_name": {
+                name: {"requests": slot.requests, "failures": slot.failures}
+                | slot.latency.summary()
+                for name, slot in sorted(self._names.items())
+            },
+            "series": self.seconds(),
+        }
+
+
+def _merged(histograms: Iterable[Histogram]) -> Histogram:
+    merged = Histogram()
+    for histogram in histograms:
+        merged.merge(histogram)
+    return merged
