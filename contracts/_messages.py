@@ -28,6 +28,7 @@ class MessageKind(enum.StrEnum):
     PAY_CREATE = "pay-createtransaction"
     PAY_CREATE_RESPONSE = "pay-createtransaction-response"
     PAY_DETAIL = "pay-transactiondetail"
+    PAY_DETAIL_RESPONSE = "pay-transactiondetail-response"
     PAY_CONFIRM = "pay-paymentconfirm"
     PAY_CONFIRM_RESPONSE = "pay-paymentconfirm-response"
     PAY_LOOKUP = "pay-dptracuuthanhtoanhs"

@@ -21,6 +21,7 @@ from mock_portal._ledger import PortalLedger
 from mock_portal._writer import GroupCommitWriter
 from mock_portal.config import ConfigError, PortalConfig, UnitConfig
 from mock_portal.faults import FaultInjector, FaultProfileError
+from mock_portal.payments import PaymentPlatform, payment_keys
 from mock_portal.sso import SsoProvider
 from mock_portal.store import VIETNAM, Store, Unit
 from simulator.domain import (
@@ -72,6 +73,7 @@ class Portal:
         self._cache_dossiers = cache_dossiers
         self._begin_run()
         self.writer = GroupCommitWriter(lambda: Store.open(database_url))
+        self.payments = PaymentPlatform(self)
         self.provision(config.units)
         self.faults = FaultInjector(self.store, seed=fault_seed)
         try:
@@ -89,6 +91,7 @@ class Portal:
             agencies=self.domain.agencies,
             calendar=self.domain.calendar,
             ledger=self.ledger,
+            payment_keys=payment_keys(self.config.payment_clients),
         )
         self.validator = Validator(self.profile, self.context)
         self.accounts = Accounts(
@@ -109,6 +112,7 @@ class Portal:
         self.writer.start()
 
     def close(self) -> None:
+        self.payments.stop()  # before the writer: its last calls are journaled through it
         self.writer.stop()
         self.store.close()
 

@@ -27,6 +27,7 @@ from mock_portal._accounts import hash_password
 from mock_portal._admin_input import AdminInputError
 from mock_portal._portal import OPERATOR_TOKEN_SETTING, Portal
 from mock_portal.faults import FaultProfileError, check_scope
+from mock_portal.payments import payment_admin_routes
 from mock_portal.scorecard import Bands, scorecards
 from mock_portal.sso._admin import hostile_routes
 from mock_portal.store import (
@@ -105,6 +106,7 @@ def create_admin_app(portal: Portal) -> ASGIApp:
             Route("/scorecards/{province}", routes.one_scorecard, methods=["GET"]),
             Route("/journal", routes.journal, methods=["GET"]),
             Route("/reset", routes.reset, methods=["POST"]),
+            *payment_admin_routes(portal),
             *hostile_routes(portal),
         ],
         exception_handlers={

@@ -3,7 +3,8 @@
 Paths (stable, documented in the README and /openapi.json):
 `POST /api/dvcqg/login`, `POST /api/dvcqg/integration`, `POST /api/dvcqg/share`, and the SSO
 provider's (`mock_portal.sso.SSO_PATHS`: `/.well-known/openid-configuration`, `/oauth2/…`,
-`/oidc/logout`).
+`/oidc/logout`), and the payment platform's (`mock_portal.payments`: `POST
+/api/pay/createtransaction`, `POST /api/pay/transactiondetail`, the payer's page `/pay/{token}`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mock_portal._portal import Portal
 from mock_portal._rpc import handle_rpc
 from mock_portal.admin import create_admin_app
 from mock_portal.docs import PortalPaths, docs_routes
+from mock_portal.payments import payment_routes
 from mock_portal.sso import sso_routes
 from mock_portal.wire import ErrorCode, refusal
 
@@ -54,6 +56,7 @@ def create_app(portal: Portal) -> Starlette:
             Route(INTEGRATION_PATH, integration, methods=["POST"]),
             Route(SHARE_PATH, share, methods=["POST"]),
             *sso_routes(portal),
+            *payment_routes(portal),
             Mount(ADMIN_PATH, app=create_admin_app(portal)),
             *docs_routes(portal.profile, PortalPaths(LOGIN_PATH, INTEGRATION_PATH, SHARE_PATH)),
         ],

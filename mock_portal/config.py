@@ -28,6 +28,8 @@ callback_attempts = 6            # paymentconfirm tries before giving up
 callback_backoff = "1s"          # first retry delay, doubled each time
 duplicate_rate = 0.0             # share of callbacks delivered twice on purpose
 outcomes = { paid = 0.9, failed = 0.07, abandoned = 0.03 }   # settle-many mix
+callback_timeout = "10s"         # one attempt's limit ("250ms", 0.25 and "1m" work too)
+seed = 0                         # seed of the duplicate draws and of settle-many
 
 [[sso_clients]]                  # relying parties of the OpenID Connect provider (domain.md §5)
 client_id = "motcua-thanhhoa"
@@ -84,8 +86,9 @@ class Limits:
 class PaymentClient:
     client_id: str
     unit: str
-    hash_key_1: str
-    hash_key_2: str
+    #: the keys stay out of reprs, so a logged or printed configuration shows no secret
+    hash_key_1: str = field(repr=False)
+    hash_key_2: str = field(repr=False)
     callback_url: str | None = None
 
 
@@ -95,6 +98,10 @@ class PaymentSettings:
     callback_backoff: timedelta = timedelta(seconds=1)
     duplicate_rate: float = 0.0
     outcomes: tuple[tuple[str, float], ...] = (("paid", 0.9), ("failed", 0.07), ("abandoned", 0.03))
+    #: how long one callback attempt may take before it counts as unanswered
+    callback_timeout: timedelta = timedelta(seconds=10)
+    #: seed of the duplicate draws and of settle-many (None: 0)
+    seed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +206,7 @@ def parse_config(raw: dict[str, Any]) -> PortalConfig:
         limits=_limits(raw.get("limits", {})),
         units=tuple(_unit(index, entry) for index, entry in enumerate(_list(raw, "units"))),
         faults=faults,
-        payment_clients=tuple(
-            _payment_client(index, entry)
-            for index, entry in enumerate(_list(raw, "payment_clients"))
-        ),
+        payment_clients=_payment_clients(_list(raw, "payment_clients")),
         payments=_payments(raw.get("payments", {})),
         sso_clients=_sso_clients(_list(raw, "sso_clients")),
         sso=_sso(raw.get("sso", {})),
@@ -282,6 +286,18 @@ def _url(value: object, where: str) -> str:
     return value
 
 
+def _payment_clients(entries: list[Any]) -> tuple[PaymentClient, ...]:
+    clients = tuple(_payment_client(index, entry) for index, entry in enumerate(entries))
+    seen: set[str] = set()
+    for index, client in enumerate(clients):
+        if client.client_id in seen:
+            raise ConfigError(
+                f"payment_clients[{index}].client_id: {client.client_id!r} is repeated"
+            )
+        seen.add(client.client_id)
+    return clients
+
+
 def _payment_client(index: int, entry: Any) -> PaymentClient:
     where = f"payment_clients[{index}]"
     if not isinstance(entry, dict):
@@ -296,10 +312,28 @@ def _payment_client(index: int, entry: Any) -> PaymentClient:
     )
 
 
+_PAYMENT_KEYS = (
+    "callback_attempts",
+    "callback_backoff",
+    "callback_timeout",
+    "duplicate_rate",
+    "outcomes",
+    "seed",
+)
+
+
 def _payments(raw: Any) -> PaymentSettings:
     if not isinstance(raw, dict):
         raise ConfigError("payments: must be a table")
+    unknown = sorted(set(raw) - set(_PAYMENT_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"payments: unknown key(s) {', '.join(unknown)}; known: {', '.join(_PAYMENT_KEYS)}"
+        )
     defaults = PaymentSettings()
+    seed = raw.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise ConfigError(f"payments.seed: a whole number, not {seed!r}")
     attempts = raw.get("callback_attempts", defaults.callback_attempts)
     if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 20:
         raise ConfigError(
@@ -328,12 +362,30 @@ def _payments(raw: Any) -> PaymentSettings:
         )
     return PaymentSettings(
         callback_attempts=attempts,
-        callback_backoff=parse_duration(
+        callback_backoff=_fine_duration(
             raw.get("callback_backoff", "1s"), "payments.callback_backoff"
         ),
         duplicate_rate=float(duplicate),
         outcomes=tuple((name, float(outcomes.get(name, 0))) for name in known),
+        callback_timeout=_fine_duration(
+            raw.get("callback_timeout", "10s"), "payments.callback_timeout"
+        ),
+        seed=seed,
     )
+
+
+def _fine_duration(value: object, where: str) -> timedelta:
+    """A duration that may be short: `250ms`, a number of seconds (`0.25`), or `parse_duration`'s
+    forms (`90s`, `1m`); at most an hour."""
+    if isinstance(value, str) and value.endswith("ms") and value[:-2].isdigit():
+        duration = timedelta(milliseconds=int(value[:-2]))
+    elif isinstance(value, float) and value > 0:
+        duration = timedelta(seconds=value)
+    else:
+        duration = parse_duration(value, where)
+    if not timedelta(0) < duration <= timedelta(hours=1):
+        raise ConfigError(f"{where}: {value!r} must be more than 0 and at most 1h")
+    return duration
 
 
 def _sso_clients(entries: list[Any]) -> tuple[SsoClient, ...]:

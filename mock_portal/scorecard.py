@@ -25,6 +25,9 @@ Definitions (all over the messages journaled for the province's units):
 - **wrong_dossier_codes**, **wrong_procedure_codes**, **late_status_updates**: messages with
   findings of HS-001…HS-004, of TT-001/TT-002, of LC-007/LC-008.
 - **dossiers.synced**: dossiers of the province the portal holds, `by_status` "1"…"10".
+- **payments**: `connected` when the province created any transaction on the payment platform,
+  `transactions` created, `succeeded` paid, `paid_amount` their total in VND (the field reports'
+  "payments connected and succeeded").
 
 JSON of one scorecard (`GET /admin/scorecards/38`)::
 
@@ -34,6 +37,7 @@ JSON of one scorecard (`GET /admin/scorecards/38`)::
      "faults": {"injected": 7, "refused": 5, "by_label": {"error:503": 5, "latency:50ms": 2}},
      "dossiers": {"synced": 40, "by_status": {"2": 30, "4": 10}},
      "wrong_dossier_codes": 3, "wrong_procedure_codes": 1, "late_status_updates": 2,
+     "payments": {"connected": true, "transactions": 12, "succeeded": 10, "paid_amount": 500000},
      "rules": [{"rule": "HS-002", "severity": "error", "kind": "semantic",
                 "clause": "TT 01/2018/TT-VPCP Điều 19", "title_vi": "…", "title_en": "…",
                 "checks": 50, "passed": 48, "failed": 2, "findings": 3}, …]}
@@ -112,6 +116,8 @@ class Traffic:
     wrong_dossier_codes: int = 0
     wrong_procedure_codes: int = 0
     late_status_updates: int = 0
+    #: payment transactions created, of them paid, and the paid amount (VND)
+    payments: tuple[int, int, int] = (0, 0, 0)
 
     @classmethod
     def silent(cls, province: str) -> Traffic:
@@ -150,6 +156,12 @@ def scorecard(
         "wrong_dossier_codes": traffic.wrong_dossier_codes,
         "wrong_procedure_codes": traffic.wrong_procedure_codes,
         "late_status_updates": traffic.late_status_updates,
+        "payments": {
+            "connected": traffic.payments[0] > 0,
+            "transactions": traffic.payments[0],
+            "succeeded": traffic.payments[1],
+            "paid_amount": traffic.payments[2],
+        },
         "rules": [_rule_line(rule, traffic) for rule in rules],
     }
 
@@ -198,6 +210,7 @@ def gather(store: Store) -> dict[str, Traffic]:
     dossier_codes = _per_province(store, WRONG_DOSSIER_CODE_RULES)
     procedure_codes = _per_province(store, WRONG_PROCEDURE_CODE_RULES)
     late = _per_province(store, LATE_STATUS_RULES)
+    payments = store.payments.paid_by_province()
     return {
         summary.province: Traffic(
             summary=summary,
@@ -207,6 +220,7 @@ def gather(store: Store) -> dict[str, Traffic]:
             wrong_dossier_codes=dossier_codes.get(summary.province, 0),
             wrong_procedure_codes=procedure_codes.get(summary.province, 0),
             late_status_updates=late.get(summary.province, 0),
+            payments=payments.get(summary.province, (0, 0, 0)),
         )
         for summary in store.province_summary()
         if summary.province is not None

@@ -24,6 +24,13 @@ from contracts import INTEGRATION_SERVICES, SHARE_SERVICES, MessageKind, Profile
 from mock_portal.docs._codes import REFUSAL, codes_table, refusal_examples, refusal_schema
 from mock_portal.docs._components import contract_components, schema_ref
 from mock_portal.docs._generic import generic_operation, is_operator, operator_components
+from mock_portal.docs._payments import (
+    PAYMENT_KINDS,
+    PAYMENT_TAG,
+    PAYMENT_TAG_TEXT,
+    payment_components,
+    payment_operation,
+)
 from mock_portal.docs._routes import api_routes
 from mock_portal.docs._sso import SSO_KINDS, SSO_TAG, SSO_TAG_TEXT, sso_components, sso_operation
 from mock_portal.wire import JSON_MEDIA_TYPE, ErrorCode
@@ -42,6 +49,7 @@ DOCUMENTED_KINDS = frozenset(
         MessageKind.THU_TUC_RECORD,
         *INTEGRATION_SERVICES,
         *SHARE_SERVICES,
+        *PAYMENT_KINDS,
         *SSO_KINDS,
     }
 )
@@ -80,6 +88,7 @@ _TAGS = {
     "integration": "Tích hợp — the integration RPC: dossiers, progress, statuses, lookups",
     "share": "Chia sẻ — catalogues: procedures, agencies, sectors, online services",
     "operator": "Vận hành — the operator API (its own Bearer token; provinces never reach it)",
+    PAYMENT_TAG: PAYMENT_TAG_TEXT,
     SSO_TAG: SSO_TAG_TEXT,
     "other": "Khác — other routes of this portal",
 }
@@ -117,11 +126,15 @@ def build_openapi(
         for method in route.methods:
             if route.path in builders and method == "POST":
                 item["post"] = builders[route.path]()
+            elif (payment := payment_operation(schemas, route.path, method)) is not None:
+                item[method.lower()] = payment
             elif (sso := sso_operation(route.path, method)) is not None:
                 item[method.lower()] = sso
             else:
                 item[method.lower()] = generic_operation(route, method)
     components: dict[str, Any] = {"schemas": schemas}
+    if any(op["tags"] == [PAYMENT_TAG] for item in operations.values() for op in item.values()):
+        schemas.update(payment_components())
     if any(is_operator(path) for path in operations):
         operator = operator_components()
         schemas.update(operator["schemas"])

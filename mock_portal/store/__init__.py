@@ -15,6 +15,12 @@ from mock_portal.store._journal import entry_to_json, journal_body
 from mock_portal.store._json import dumps_bytes
 from mock_portal.store._ledger import StoreLedger
 from mock_portal.store._migrations import LATEST_VERSION
+from mock_portal.store._payments import (
+    CallbackAttempt,
+    PaymentSummary,
+    PaymentTables,
+    PaymentTransaction,
+)
 from mock_portal.store._records import (
     DossierEvent,
     FindingRow,
@@ -32,11 +38,15 @@ __all__ = [
     "VIETNAM",
     "AccessToken",
     "AuthorizationCode",
+    "CallbackAttempt",
     "ConstraintError",
     "DossierEvent",
     "FindingRow",
     "JournalEntry",
     "MessageRecord",
+    "PaymentSummary",
+    "PaymentTables",
+    "PaymentTransaction",
     "ProvinceSummary",
     "SsoTables",
     "Store",

@@ -32,6 +32,8 @@ Tables (version 1):
   `profile` is JSON.
 - `settings(key PK, value)` — small operator settings, e.g. the operator token's hash.
 
+Version 2 adds the payment platform's `payment_transactions` and `payment_callbacks` (described
+in `_schema_payments.py`).
 Version 3 adds the single sign-on provider's `sso_keys`, `sso_codes` and `sso_tokens`
 (described in `_schema_sso.py`).
 """
@@ -174,6 +176,8 @@ TABLES = (
     "units",
     "fault_profiles",
     "settings",
+    "payment_callbacks",
+    "payment_transactions",
     "sso_keys",
     "sso_codes",
     "sso_tokens",

@@ -17,6 +17,7 @@ from mock_portal.store import _accounts, _journal, _queries
 from mock_portal.store._database import BackendName, Database
 from mock_portal.store._json import dumps_text, loads
 from mock_portal.store._migrations import LATEST_VERSION, current_version, migrate
+from mock_portal.store._payments import PaymentTables
 from mock_portal.store._records import (
     DossierEvent,
     FindingRow,
@@ -32,6 +33,8 @@ from mock_portal.store._writes import write_batch
 _RUN_TABLES = ("findings", "dossier_events", "dossiers", "journal", "sessions", "login_failures")
 #: the SSO provider's run data (its signing keys stay, like settings)
 _SSO_RUN_TABLES = ("sso_tokens", "sso_codes")
+#: the payment platform's run data (attempts before the transactions they belong to)
+_PAYMENT_RUN_TABLES = ("payment_callbacks", "payment_transactions")
 
 
 class Store:
@@ -271,6 +274,13 @@ class Store:
         """The SSO provider's signing keys, authorization codes and access tokens."""
         return SsoTables(self._db)
 
+    # payment platform -----------------------------------------------------------------------
+
+    @property
+    def payments(self) -> PaymentTables:
+        """The payment platform's transactions and its attempts to confirm them."""
+        return PaymentTables(self._db)
+
     # faults and settings ------------------------------------------------------------------
 
     def set_fault_profile(self, scope: str, profile: dict[str, Any]) -> None:
@@ -305,12 +315,14 @@ class Store:
 
     def reset(self, keep_units: bool = True) -> None:
         """Delete the run's data (journal, findings, dossiers, events, sessions, login failures,
-        SSO codes and tokens) in one transaction; units too unless `keep_units`. Fault profiles,
-        settings and the SSO signing keys stay.
+        SSO codes and tokens, payment transactions and their callbacks) in one transaction;
+        units too unless `keep_units`. Fault profiles, settings and the SSO signing keys stay.
 
         Journal ids are not reused afterwards, so exports of successive runs never collide.
         """
-        tables = _RUN_TABLES + _SSO_RUN_TABLES + (() if keep_units else ("units",))
+        tables = (
+            _RUN_TABLES + _SSO_RUN_TABLES + _PAYMENT_RUN_TABLES + (() if keep_units else ("units",))
+        )
         with self._db.transaction():
             for table in tables:
                 self._db.execute(f"DELETE FROM {table}")

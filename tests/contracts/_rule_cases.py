@@ -16,10 +16,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from contracts import Message, MessageKind, classify
+from contracts import Message, MessageKind, StaticPaymentKeys, classify
 
 CASES = Path(__file__).parent / "cases" / "rules"
 TEMPLATES: dict[str, Any] = json.loads((CASES / "_templates.json").read_text(encoding="utf-8"))
+#: the payment platform's keys of the templates' client (`paycreate`, `paydetail` are signed
+#: with its hash_key_1)
+PAYMENT_KEYS = StaticPaymentKeys(
+    {"H56_MOTCUA": (b"rule-cases-hash-key-1", b"rule-cases-hash-key-2")}
+)
 
 
 @dataclass(frozen=True)

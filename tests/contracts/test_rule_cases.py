@@ -7,7 +7,7 @@ import pytest
 from contracts import CheckContext, MemoryLedger, Validator
 from contracts.profiles import load
 from simulator.domain import bundled_agencies, bundled_calendar, bundled_catalogue
-from tests.contracts._rule_cases import RuleCase, load_cases
+from tests.contracts._rule_cases import PAYMENT_KEYS, RuleCase, load_cases
 
 CASES = load_cases()
 
@@ -19,6 +19,7 @@ def _run(case: RuleCase) -> list[list[str]]:
         agencies=bundled_agencies(),
         calendar=bundled_calendar(),
         ledger=MemoryLedger(),
+        payment_keys=PAYMENT_KEYS,
     )
     validator = Validator(load("tt01-2018"), context)
     found = []

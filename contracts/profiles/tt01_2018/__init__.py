@@ -16,6 +16,7 @@ from contracts.profiles.tt01_2018 import (  # noqa: F401  isort: skip
     access,
     dossier_code,
     identifiers,
+    payments,
     procedure,
     schedule,
     schema_rules,
