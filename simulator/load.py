@@ -77,9 +77,8 @@ def register_options(events: Events) -> None:
     of each load process when a test starts (not on a master, which sends nothing)."""
 
     def _options(parser: LocustArgumentParser) -> None:
-        group = parser.add_argument_group("portalsim", "synthetic provinces (scenarios/portal.py)")
         for flag, variable, default, help_text in _OPTIONS:
-            group.add_argument(
+            parser.add_argument(
                 flag,
                 env_var=variable,
                 default=default,

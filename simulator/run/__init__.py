@@ -21,7 +21,16 @@ from simulator.run.desk import (
 )
 from simulator.run.events import LoadProgress, LoadStarted, PortalStarted, RunEvent
 from simulator.run.portal import PortalProcess, free_port, portal_config, remove_database
-from simulator.run.publish import Answer, Poster, UnitSession, parse_answer, publish_step
+from simulator.run.publish import (
+    CATALOGUE_SERVICES,
+    HEADERS,
+    SHARE_PATH,
+    Answer,
+    Poster,
+    UnitSession,
+    parse_answer,
+    publish_step,
+)
 from simulator.run.series import Histogram, LoadSeries
 from simulator.run.simulation import (
     DATABASE_NAME,
@@ -35,8 +44,11 @@ from simulator.run.simulation import (
 
 __all__ = [
     "CATALOGUE_READS_PER_DOSSIER",
+    "CATALOGUE_SERVICES",
     "DATABASE_NAME",
     "FLOWS",
+    "HEADERS",
+    "SHARE_PATH",
     "Answer",
     "Desk",
     "Histogram",

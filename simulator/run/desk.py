@@ -4,10 +4,10 @@ flight, when each flow may act next, and the ground truth of what it planted.
 A `Desk` is built once per process (Faker runs here, in `build_pools`, never on the hot path)
 and shared by every Locust user of the process. Each user is one province unit: `assign` gives
 the k-th user of a flow the k-th province of an allocation that covers every province first
-(largest share first), then adds users where share ÷ users is highest, so users follow the
-shares. Pacing is per province, not per user: the province's dossiers start at `rate × share`
-a second (intended start times, so a slow answer does not lower the rate), whichever of its
-users is free; with rate 0 the users go as fast as the portal answers.
+(largest share first), then adds users in proportion to the shares (Sainte-Laguë). Pacing is
+per province, not per user: the province's dossiers start at `rate × share` a second (intended
+start times, so a slow answer does not lower the rate), whichever of its users is free; with
+rate 0 the users go as fast as the portal answers.
 
 A dossier is played as the virtual province plays it (`simulator.synthetic.province`): its
 first publish when it is submitted, then each later step when its compressed wait has passed
@@ -285,14 +285,14 @@ class ProvinceDesk:
 
 def allocation(profiles: Sequence[ProvinceProfile]) -> Iterator[ProvinceProfile]:
     """Provinces for users 0, 1, 2, …: each once, largest share first; then where share ÷
-    (users + 1) is highest (D'Hondt), so users follow the shares."""
+    (2 × users + 1) is highest (Sainte-Laguë), so users follow the shares."""
     ordered = sorted(profiles, key=lambda profile: (-profile.share, profile.code))
     counts = Counter[str]()
     for profile in ordered:
         counts[profile.code] += 1
         yield profile
     while True:
-        best = max(ordered, key=lambda profile: profile.share / (counts[profile.code] + 1))
+        best = max(ordered, key=lambda profile: profile.share / (2 * counts[profile.code] + 1))
         counts[best.code] += 1
         yield best
 

@@ -1,0 +1,130 @@
+"""scenarios/portal.py under Locust's own command line, in a subprocess (importing Locust
+patches the standard library), against `portalsim serve` on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mock_portal.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "mật-khẩu-locust"
+PROFILES = """
+name = "two-clean"
+units = "2025"
+[provinces."38"]
+share = 0.6
+[provinces."52"]
+share = 0.4
+"""
+CONFIG = f"""
+mode = "lenient"
+[[units]]
+code = "000.00.00.H56"
+name = "UBND tỉnh Thanh Hóa"
+password = "{PASSWORD}"
+[[units]]
+code = "000.00.00.H09"
+name = "UBND tỉnh Gia Lai"
+password = "{PASSWORD}"
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """(base URL, database file) of a `portalsim serve` knowing Thanh Hóa and Gia Lai."""
+    config = tmp_path / "portal.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    database = tmp_path / "portal.sqlite3"
+    port = _free_port()
+    command = [sys.executable, "-m", "simulator.cli", "serve", "--port", str(port)]
+    command += ["--database", str(database), "--config", str(config)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "serve did not listen"
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}", database
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def _locust(host: str, tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text(PROFILES, encoding="utf-8")
+    command = [sys.executable, "-m", "locust", "-f", str(ROOT / "scenarios" / "portal.py")]
+    command += ["--host", host, "--headless", "--stop-timeout", "10", "--only-summary"]
+    command += [*options, "--time-factor", "1e7", "--dossier-rate", "8"]
+    environment = {
+        **os.environ,
+        "PORTALSIM_PROFILES": str(profiles),
+        "PORTALSIM_PASSWORD": PASSWORD,
+        "PORTALSIM_SEED": "4",
+    }
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=environment,
+        check=False,
+    )  # fmt: skip
+
+
+def _journal(database: Path) -> Counter[str]:
+    with Store.open(str(database)) as store:
+        return Counter(entry.kind for entry in store.iter_journal())
+
+
+def test_locust_runs_the_scenarios_headless(served: tuple[str, Path], tmp_path: Path) -> None:
+    """`locust -f scenarios/portal.py --headless -u 8 -r 8 -t 5s`: exit 0, every flow reached
+    the portal (publishes and catalogue reads), no finding for a clean profile set."""
+    host, database = served
+    completed = _locust(host, tmp_path, "-u", "8", "-r", "8", "-t", "5s")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    kinds = _journal(database)
+    for kind in ("login", "TraCuuHoSo", "LayThuTuc", "DongBoHoSoMC", "CapNhatTienDoHoSoMC"):
+        assert kinds[kind] > 0, kinds
+    assert kinds["LayDanhSachTTHC"] + kinds["LayDVC"] + kinds["LayDanhMucCoQuan"] > 0
+    with Store.open(str(database)) as store:
+        assert store.findings(limit=5) == []
+        assert {summary.province for summary in store.province_summary()} == {"38", "52"}
+    assert "DongBoHoSoMC" in completed.stderr  # Locust's own summary table
+
+
+def test_locust_processes_never_collide(served: tuple[str, Path], tmp_path: Path) -> None:
+    """`--processes 2`: two workers share the portal; their dossier codes never collide (no
+    HS-004, no other finding) and both sent dossiers."""
+    host, database = served
+    completed = _locust(host, tmp_path, "--processes", "2", "-u", "16", "-r", "16", "-t", "5s")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    with Store.open(str(database)) as store:
+        assert store.findings(limit=5) == []
+        codes = store.dossier_status_counts()
+    assert sum(codes.values()) >= 10
