@@ -12,11 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The example capture has defects on purpose: exit 1 (findings) is the expected outcome.
+# The main job: a 30-second simulation (a mock portal, the 34 provinces' traffic, the national
+# scorecard, reports in reports/). No server needed; no --gate, so the planted faults do not fail it.
 run: $(STAMP)
-	@$(BIN)/portalsim validate examples/capture.ndjson; status=$$?; \
-	if [ $$status -le 1 ]; then echo "(portalsim exited $$status: 0 pass, 1 findings; see README)"; fi; \
-	[ $$status -le 1 ]
+	$(BIN)/portalsim run --duration 30s
 
 test: $(STAMP)
 	$(BIN)/pytest -q
