@@ -13,8 +13,8 @@ makes the same dossier codes):
 
     portalsim serve --demo --database /tmp/portal.sqlite3
     locust -f scenarios/portal.py --host http://127.0.0.1:8080              # web UI on :8089
-    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless -u 136 -r 136 -t 1m
-    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless --processes 2 -u 272
+    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless -u 170 -r 100 -t 1m
+    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless --processes 2 -u 340
     locust -f scenarios/portal.py --master --host http://PORTAL:8080          # one machine …
     locust -f scenarios/portal.py --worker --master-host MASTER --load-partitions 8   # … others
 
@@ -26,10 +26,13 @@ Options (Locust custom arguments; also environment variables and web UI fields):
 `--unit-password` (PORTALSIM_PASSWORD, demo), `--time-factor` (PORTALSIM_TIME_FACTOR, 100000),
 `--dossier-rate` (PORTALSIM_RATE, 5 a second per load process; 0: as fast as possible),
 `--load-partitions` (PORTALSIM_PARTITIONS: how many load processes share the portal, so their
-dossier codes never collide; `--processes` sets it for its own workers).
+dossier codes never collide; `--processes` sets it for its own workers), `--sso-secret`
+(PORTALSIM_SSO_SECRET: the secret of every province's SSO client `portalsim-hxx`, redirect URI
+`https://motcua-hxx.portalsim.test/sso/callback`, as `portalsim run` registers them; empty: no
+SSO logins).
 
-Payments and SSO logins are not among the flows yet: the portal's payment platform and SSO
-provider are still being built.
+Payments are not among the flows yet (the province side of the payment platform needs a
+callback endpoint for the platform's confirmations).
 """
 
 from __future__ import annotations
@@ -63,6 +66,19 @@ class ProgressSync(ProvinceUser):
     @task
     def progress(self) -> None:
         self.sync_progress()
+
+
+class SsoLogins(ProvinceUser):
+    """Citizens logging in to the province's one-stop system through the national SSO:
+    /oauth2/authorize (state, nonce, PKCE, login_hint) → /oauth2/token → /oauth2/userinfo.
+    Provinces not integrated with the SSO, or a run without --sso-secret, send none."""
+
+    flow = "sso"
+    weight = 1
+
+    @task
+    def login(self) -> None:
+        self.sso_login()
 
 
 class CatalogueReads(ProvinceUser):

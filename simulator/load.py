@@ -19,10 +19,11 @@ import logging
 import os
 import time
 from argparse import Namespace
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 from weakref import WeakKeyDictionary
 
 import gevent  # type: ignore[import-untyped]  # gevent ships no type hints
@@ -40,6 +41,7 @@ from simulator.run.desk import Desk, InFlight, LoadOptions, ProvinceDesk
 from simulator.run.events import LoadProgress
 from simulator.run.publish import HEADERS, Answer, UnitSession, parse_answer, publish_step
 from simulator.run.series import LoadSeries
+from simulator.run.sso import Reply, sso_login
 from simulator.synthetic import LoginRefused, load_profile_set
 
 __all__ = [
@@ -69,6 +71,8 @@ _OPTIONS: tuple[tuple[str, str, str, str], ...] = (
      "new dossiers per second across the provinces, per load process; 0: as fast as possible"),
     ("--load-partitions", "PORTALSIM_PARTITIONS", "0",
      "number of load processes sharing one portal (default: --processes, else 1)"),
+    ("--sso-secret", "PORTALSIM_SSO_SECRET", "",
+     "client secret of every province's SSO client portalsim-hxx; empty: no SSO logins"),
 )  # fmt: skip
 
 
@@ -83,7 +87,7 @@ def register_options(events: Events) -> None:
                 env_var=variable,
                 default=default,
                 help=f"{help_text} (env {variable}, default {default})",
-                is_secret=flag == "--unit-password",
+                is_secret=flag in ("--unit-password", "--sso-secret"),
             )
 
     def _build(environment: Environment, **_: Any) -> None:
@@ -120,6 +124,7 @@ def options_from(environment: Environment) -> LoadOptions:
         rate=float(raw["--dossier-rate"]),
         partition=partition,
         partitions=partitions or 1,
+        sso_secret=raw["--sso-secret"] or None,
     )
 
 
@@ -152,12 +157,47 @@ class _LocustPoster:
                 response.success()
         return parse_answer(status, content)
 
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        name: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """`simulator.run.sso.Transport`: a GET with a query or a form POST, not redirected."""
+        sent = dict(headers or {})
+        payload: Any = None
+        if form is not None:
+            payload = urlencode(form)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        target = f"{path}?{urlencode(query)}" if query else path
+        with self._client.request(
+            method,
+            target,
+            name=name,
+            data=payload,
+            headers=sent,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            status = int(response.status_code or 0)
+            if status == 0 or status >= 500:
+                response.failure(f"HTTP {status}" if status else "no answer (transport error)")
+            else:
+                response.success()
+            location = response.headers.get("location") if status else None
+            content = response.content if status else None
+        return Reply(status, location, content)
+
 
 class ProvinceUser(FastHttpUser):
     """One province unit's one-stop system; subclasses name their `flow` and their tasks."""
 
     abstract = True
-    #: "submission", "progress" or "catalogue" (see `simulator.run.desk.FLOWS`)
+    #: "submission", "progress", "catalogue" or "sso" (see `simulator.run.desk.FLOWS`)
     flow: ClassVar[str] = "submission"
     #: one connection, as a one-stop system's HTTP client
     concurrency = 1
@@ -166,13 +206,15 @@ class ProvinceUser(FastHttpUser):
 
     province: ProvinceDesk
     unit: UnitSession
+    _desk: Desk
+    _poster: _LocustPoster
 
     def on_start(self) -> None:
-        desk = desk_of(self.environment)
+        desk = self._desk = desk_of(self.environment)
         self.province = desk.assign(self.flow)
         profile = self.province.profile
-        headers = {**HEADERS, "dstcode": profile.agency_code}
-        self.unit = UnitSession(_LocustPoster(self, headers), profile.unit, desk.options.password)
+        self._poster = _LocustPoster(self, {**HEADERS, "dstcode": profile.agency_code})
+        self.unit = UnitSession(self._poster, profile.unit, desk.options.password)
         try:
             self.unit.token()
         except LoginRefused as refused:
@@ -199,6 +241,16 @@ class ProvinceUser(FastHttpUser):
         dossier = self.province.take_due(time.monotonic())
         if dossier is not None:
             self._publish(dossier)
+
+    def sso_login(self) -> None:
+        """A citizen logs in to the province's one-stop system through the national SSO (when
+        one is due and the province is integrated), with the province's planted SSO faults."""
+        faults = self.province.claim_sso(time.monotonic())
+        client = self.province.sso
+        if faults is None or client is None:
+            return
+        account = self._desk.accounts[self.province.sso_logins % len(self._desk.accounts)]
+        sso_login(self._poster, client, account, faults)
 
     def read_catalogue(self, service: str) -> None:
         """One catalogue synchronisation on the share endpoint (when one is due)."""

@@ -85,7 +85,7 @@ class _Progress:
 @click.option(
     "--users",
     type=click.IntRange(min=1),
-    help="Locust users, each one province unit in one flow (default: 4 per province).",
+    help="Locust users, each one province unit in one flow (default: 5 per province).",
 )
 @click.option(
     "--rate",

@@ -14,9 +14,7 @@ from simulator.run.desk import (
     Desk,
     InFlight,
     LoadOptions,
-    PartitionedCodes,
     ProvinceDesk,
-    allocation,
     triggered_faults,
 )
 from simulator.run.events import LoadProgress, LoadStarted, PortalStarted, RunEvent
@@ -41,6 +39,7 @@ from simulator.run.simulation import (
     prepare,
     run_simulation,
 )
+from simulator.run.spread import PartitionedCodes, allocation
 
 __all__ = [
     "CATALOGUE_READS_PER_DOSSIER",

@@ -7,7 +7,8 @@ the k-th user of a flow the k-th province of an allocation that covers every pro
 (largest share first), then adds users in proportion to the shares (Sainte-Laguë). Pacing is
 per province, not per user: the province's dossiers start at `rate × share` a second (intended
 start times, so a slow answer does not lower the rate), whichever of its users is free; with
-rate 0 the users go as fast as the portal answers.
+rate 0 the users go as fast as the portal answers. Catalogue reads follow at 0.2 per dossier,
+and, in provinces integrated with the national SSO, citizens' logins at 0.5 per dossier.
 
 A dossier is played as the virtual province plays it (`simulator.synthetic.province`): its
 first publish when it is submitted, then each later step when its compressed wait has passed
@@ -16,7 +17,7 @@ publishes themselves are in `publish.py`.
 
 Several processes (Locust's `--processes`, master and workers) must not issue the same dossier
 code: process `partition` of `partitions` takes dossier indexes partition, partition +
-partitions, … and numbers its codes the same way (`PartitionedCodes`).
+partitions, … and numbers its codes the same way (`spread.PartitionedCodes`).
 """
 
 from __future__ import annotations
@@ -24,44 +25,51 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from random import Random
 from typing import Any
 
+from simulator.domain import bundled_population
+from simulator.run.spread import PartitionedCodes, allocation
+from simulator.run.sso import SsoClientConfig, sso_client
 from simulator.synthetic import (
     PORTAL_EXPECTED_RULES,
-    CodeIssuer,
+    SSO_FAULTS,
     DossierFactory,
     DossierPlan,
     Fault,
     ProfileSet,
     ProvinceProfile,
+    draw_independent,
 )
-from simulator.synthetic.codes import scheme_rank
 from simulator.synthetic.province import vietnam_now
 
 __all__ = [
     "CATALOGUE_READS_PER_DOSSIER",
     "FLOWS",
     "MAX_IN_FLIGHT",
+    "SSO_LOGINS_PER_DOSSIER",
     "Desk",
     "InFlight",
     "LoadOptions",
-    "PartitionedCodes",
     "ProvinceDesk",
-    "allocation",
     "triggered_faults",
 ]
 
 #: the flows a user can serve; a user class names its flow
-FLOWS = ("submission", "progress", "catalogue")
+FLOWS = ("submission", "progress", "catalogue", "sso")
 #: catalogue synchronisations (LayDanhSachTTHC, LayDanhMucCoQuan, …) per new dossier
 CATALOGUE_READS_PER_DOSSIER = 0.2
+#: citizens logging in through the national SSO per new dossier (of SSO-integrated provinces)
+SSO_LOGINS_PER_DOSSIER = 0.5
 #: dossiers of one province in flight in one process before new submissions wait
 MAX_IN_FLIGHT = 5000
 #: longest a progress user sleeps before looking for due dossiers again
 _PROGRESS_POLL = 0.25
+#: how long a user of a flow its province does not take part in waits between looks
+_IDLE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,8 @@ class LoadOptions:
     rate: float = 5.0
     partition: int = 0
     partitions: int = 1
+    #: the SSO client secret of every province (`sso.sso_client`); None: no SSO logins
+    sso_secret: str | None = None
 
     def __post_init__(self) -> None:
         if not len(self.profiles):
@@ -91,28 +101,6 @@ class LoadOptions:
                 f"load partition {self.partition} is not below the number of partitions "
                 f"{self.partitions} (give every process its index and the same total)"
             )
-
-
-class PartitionedCodes(CodeIssuer):
-    """Dossier codes of process `partition` of `partitions`: its n-th number of an agency's day
-    is (n - 1) × partitions + partition + 1, so processes never issue the same code."""
-
-    def __init__(self, factory: DossierFactory, partition: int, partitions: int) -> None:
-        rank, stride = scheme_rank(factory.profile)
-        super().__init__(
-            factory.calendar, rank=rank * partitions + partition, stride=stride * partitions
-        )
-        self._partition, self._partitions = partition, partitions
-
-    def issue(self, agencies: Sequence[str], received: datetime, faults: frozenset[Fault]) -> str:
-        code = super().issue(agencies, received, faults)
-        if Fault.DOSSIER_CODE_FOREIGN in faults:
-            return code  # already spread over partitions by rank and stride
-        head, number = code.rsplit("-", 1)
-        mine = (int(number) - 1) * self._partitions + self._partition + 1
-        if mine > 9999:
-            raise ValueError(f"{head}: no dossier numbers left for load partition")
-        return f"{head}-{mine:04d}"
 
 
 @dataclass(slots=True)
@@ -192,6 +180,17 @@ class ProvinceDesk:
         self._submissions = _Schedule(1 / share_rate if share_rate else 0.0)
         catalogue_rate = share_rate * CATALOGUE_READS_PER_DOSSIER
         self._catalogue = _Schedule(1 / catalogue_rate if catalogue_rate else 0.0)
+        sso_rate = share_rate * SSO_LOGINS_PER_DOSSIER
+        self._sso = _Schedule(1 / sso_rate if sso_rate else 0.0)
+        #: the province as an SSO client; None when it is not integrated or the run has no SSO
+        self.sso: SsoClientConfig | None = (
+            sso_client(self.profile, options.sso_secret)
+            if options.sso_secret and self.profile.sso_integrated
+            else None
+        )
+        self._seed = options.seed
+        self._logins = itertools.count(options.partition, options.partitions)
+        self.sso_logins = 0
         self._due: list[tuple[float, int, InFlight]] = []
         self._order = itertools.count()
         #: dossiers a user is publishing right now
@@ -219,6 +218,8 @@ class ProvinceDesk:
             if not self._due:
                 return _PROGRESS_POLL
             return min(_PROGRESS_POLL, max(0.0, self._due[0][0] - now))
+        if flow == "sso":
+            return self._sso.wait(now) if self.sso is not None else _IDLE
         return self._catalogue.wait(now)
 
     def submit(self, now: float) -> InFlight | None:
@@ -242,6 +243,20 @@ class ProvinceDesk:
 
     def claim_catalogue(self, now: float) -> bool:
         return not self.closing and self._catalogue.claim(now)
+
+    def claim_sso(self, now: float) -> frozenset[Fault] | None:
+        """The planted faults of the next SSO login when one is due (None otherwise); counted
+        in the truth at once, since the login is sent right away."""
+        if self.sso is None or self.closing or not self._sso.claim(now):
+            return None
+        index = next(self._logins)
+        rng = Random(f"portalsim:{self._seed}:{self.profile.code}:sso:{index}")
+        faults = draw_independent(self.profile.faults, SSO_FAULTS, rng)
+        self.sso_logins += 1
+        self.planted.update(faults)
+        for fault in faults:
+            self.rules |= PORTAL_EXPECTED_RULES[fault]
+        return faults
 
     def published(self, dossier: InFlight, now: float) -> None:
         """After a publish: the dossier waits for its next step, or it is done."""
@@ -278,23 +293,10 @@ class ProvinceDesk:
             "name": self.profile.name,
             "dossiers": self.started,
             "completed": self.completed,
+            "sso_logins": self.sso_logins,
             "faults": {fault.value: planted[fault] for fault in sorted(planted)},
             "rules": sorted(rules),
         }
-
-
-def allocation(profiles: Sequence[ProvinceProfile]) -> Iterator[ProvinceProfile]:
-    """Provinces for users 0, 1, 2, …: each once, largest share first; then where share ÷
-    (2 × users + 1) is highest (Sainte-Laguë), so users follow the shares."""
-    ordered = sorted(profiles, key=lambda profile: (-profile.share, profile.code))
-    counts = Counter[str]()
-    for profile in ordered:
-        counts[profile.code] += 1
-        yield profile
-    while True:
-        best = max(ordered, key=lambda profile: profile.share / (2 * counts[profile.code] + 1))
-        counts[best.code] += 1
-        yield best
 
 
 class Desk:
@@ -314,7 +316,14 @@ class Desk:
             if options.partitions > 1:
                 made.codes = PartitionedCodes(made, options.partition, options.partitions)
             self.provinces[profile.code] = ProvinceDesk(made, options, clock)
-        self._allocations = {flow: allocation(list(options.profiles.profiles)) for flow in FLOWS}
+        everyone = list(options.profiles.profiles)
+        integrated = [profile for profile in everyone if profile.sso_integrated]
+        self._allocations = {
+            flow: allocation(integrated if flow == "sso" and integrated else everyone)
+            for flow in FLOWS
+        }
+        #: TechIDs of the population SSO logins name in `login_hint`
+        self.accounts = tuple(account.tech_id for account in bundled_population().citizens())
 
     def assign(self, flow: str) -> ProvinceDesk:
         """The province the next user of `flow` plays."""
@@ -342,5 +351,9 @@ class Desk:
         return sum(desk.completed for desk in self.provinces.values())
 
     def truth(self) -> dict[str, dict[str, Any]]:
-        """`ProvinceDesk.truth` of each province that started a dossier, by GSO code."""
-        return {code: desk.truth() for code, desk in sorted(self.provinces.items()) if desk.started}
+        """`ProvinceDesk.truth` of each province that sent anything, by GSO code."""
+        return {
+            code: desk.truth()
+            for code, desk in sorted(self.provinces.items())
+            if desk.started or desk.sso_logins
+        }

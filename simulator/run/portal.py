@@ -3,8 +3,8 @@
 A child process keeps the portal (uvicorn, asyncio, its writer thread) out of the load
 generator's process, which Locust's gevent monkey-patching changes under it. The child listens
 on a loopback port, stores into a SQLite file, runs lenient, and knows the run's provinces as
-its units (a configuration file with one generated password, readable by the user only, deleted
-when the portal stops).
+its units and their one-stop systems as SSO clients (a configuration file with generated
+secrets, readable by the user only, deleted when the portal stops).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from simulator.errors import InfrastructureError
+from simulator.run.sso import sso_client
 from simulator.synthetic import ProvinceProfile
 
 __all__ = ["PortalProcess", "free_port", "portal_config", "remove_database"]
@@ -43,11 +44,15 @@ def _toml(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
-def portal_config(profiles: Iterable[ProvinceProfile], password: str) -> str:
+def portal_config(
+    profiles: Iterable[ProvinceProfile], password: str, sso_secret: str | None = None
+) -> str:
     """The portal's TOML: lenient, one unit per province (`000.00.00.Hxx`, its people's
-    committee), every unit with `password`."""
+    committee), every unit with `password`; with `sso_secret`, every SSO-integrated province's
+    one-stop system as a client of the SSO provider (`simulator.run.sso.sso_client`)."""
     lines = ['mode = "lenient"', ""]
-    for profile in profiles:
+    chosen = list(profiles)
+    for profile in chosen:
         lines += [
             "[[units]]",
             f"code = {_toml(profile.unit)}",
@@ -55,6 +60,17 @@ def portal_config(profiles: Iterable[ProvinceProfile], password: str) -> str:
             f"password = {_toml(password)}",
             "",
         ]
+    for profile in chosen:
+        if sso_secret and profile.sso_integrated:
+            client = sso_client(profile, sso_secret)
+            lines += [
+                "[[sso_clients]]",
+                f"client_id = {_toml(client.client_id)}",
+                f"client_secret = {_toml(client.client_secret)}",
+                f"unit = {_toml(client.unit)}",
+                f"redirect_uris = [{_toml(client.redirect_uri)}]",
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -81,11 +97,12 @@ class PortalProcess:
         self.database = database
         self.host, self.port = host, port
         self.password = secrets.token_urlsafe(18)
+        self.sso_secret = secrets.token_urlsafe(24)
         self._workdir = tempfile.TemporaryDirectory(prefix="portalsim-run-")
         self._config = Path(self._workdir.name) / "portal.toml"
         descriptor = os.open(self._config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(portal_config(profiles, self.password))
+            handle.write(portal_config(profiles, self.password, self.sso_secret))
         self.log = log or Path(self._workdir.name) / "portal.log"
         self._process: subprocess.Popen[bytes] | None = None
 

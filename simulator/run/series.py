@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PERCENTILES", "Histogram", "LoadSeries"]
+__all__ = ["PERCENTILES", "SETTLE_SECONDS", "Histogram", "LoadSeries"]
 
 #: the percentiles reported, as (key, fraction)
 PERCENTILES = (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))
@@ -65,20 +65,37 @@ class Histogram:
         return {key: round(value / 1000, 2) for key, value in figures.items()}
 
 
+#: a second's histogram is folded into its summary row once requests this much later start
+#: (longer than any request can take: Locust's network timeout is 30 s), so memory stays flat
+SETTLE_SECONDS = 65
+
+
 @dataclass(slots=True)
 class _Second:
     requests: int = 0
     failures: int = 0
     latency: Histogram = field(default_factory=Histogram)
 
+    def row(self, second: int) -> dict[str, Any]:
+        return {"t": second, "requests": self.requests, "failures": self.failures} | (
+            self.latency.summary()
+        )
+
 
 class LoadSeries:
-    """Per-second requests, failures and latencies of a run that started at `start` (epoch s)."""
+    """Per-second requests, failures and latencies of a run that started at `start` (epoch s).
+
+    Seconds still receiving requests keep a histogram; older ones keep only their row (counts
+    and percentiles) and give their latencies to the run's overall histogram.
+    """
 
     def __init__(self, start: float) -> None:
         self.start = start
-        self._seconds: dict[int, _Second] = {}
+        self._open: dict[int, _Second] = {}
+        self._rows: dict[int, dict[str, Any]] = {}
+        self._overall = Histogram()
         self._names: dict[str, _Second] = {}
+        self._latest = 0
         self.requests = 0
         self.failures = 0
 
@@ -96,30 +113,44 @@ class LoadSeries:
         second = int(max(0.0, (start_time if start_time is not None else self.start) - self.start))
         microseconds = round((response_time or 0.0) * 1000)
         failed = exception is not None
-        for slot in (
-            self._seconds.setdefault(second, _Second()),
-            self._names.setdefault(name, _Second()),
-        ):
-            slot.requests += 1
-            slot.failures += failed
-            slot.latency.add(microseconds)
         self.requests += 1
         self.failures += failed
+        named = self._names.setdefault(name, _Second())
+        named.requests += 1
+        named.failures += failed
+        named.latency.add(microseconds)
+        if second in self._rows:  # a straggler of a settled second: counted, not in its row
+            self._overall.add(microseconds)
+            self._rows[second]["requests"] += 1
+            self._rows[second]["failures"] += failed
+            return
+        slot = self._open.setdefault(second, _Second())
+        slot.requests += 1
+        slot.failures += failed
+        slot.latency.add(microseconds)
+        if second > self._latest:
+            self._latest = second
+            self._settle(second - SETTLE_SECONDS)
+
+    def _settle(self, before: int) -> None:
+        for second in [s for s in self._open if s < before]:
+            slot = self._open.pop(second)
+            self._rows[second] = slot.row(second)
+            self._overall.merge(slot.latency)
 
     def seconds(self) -> list[dict[str, Any]]:
-        """One entry per second from 0 to the last second with traffic (gaps as zeros)."""
-        last = max(self._seconds, default=-1)
+        """One row per second from 0 to the last second with traffic (gaps as zeros)."""
+        last = max([*self._open, *self._rows], default=-1)
         rows = []
         for second in range(last + 1):
-            slot = self._seconds.get(second) or _Second()
-            rows.append(
-                {"t": second, "requests": slot.requests, "failures": slot.failures}
-                | slot.latency.summary()
-            )
+            if second in self._rows:
+                rows.append(dict(self._rows[second]))
+            else:
+                rows.append((self._open.get(second) or _Second()).row(second))
         return rows
 
     def overall(self) -> Histogram:
-        return _merged(slot.latency for slot in self._seconds.values())
+        return _merged([self._overall, *(slot.latency for slot in self._open.values())])
 
     def to_json(self, duration: float) -> dict[str, Any]:
         """Totals, per-request-name figures and the per-second series, for the run metadata."""

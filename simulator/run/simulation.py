@@ -50,7 +50,7 @@ __all__ = [
 
 DATABASE_NAME = "portal.sqlite3"
 #: users per province when --users is not given: one per flow, two for progress syncs
-USERS_PER_PROVINCE = 4
+USERS_PER_PROVINCE = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +197,7 @@ def run_simulation(prepared: Prepared, on_event: Callable[[RunEvent], None]) -> 
             password=portal.password,
             time_factor=settings.time_factor,
             rate=settings.rate,
+            sso_secret=portal.sso_secret,
         )
         on_event(
             LoadStarted(prepared.users, len(prepared.profiles), settings.duration, settings.rate)

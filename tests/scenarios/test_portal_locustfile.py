@@ -19,6 +19,7 @@ from mock_portal.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mật-khẩu-locust"
+SSO_SECRET = "bí-mật-sso-của-các-tỉnh"
 PROFILES = """
 name = "two-clean"
 units = "2025"
@@ -37,6 +38,16 @@ password = "{PASSWORD}"
 code = "000.00.00.H09"
 name = "UBND tỉnh Gia Lai"
 password = "{PASSWORD}"
+[[sso_clients]]
+client_id = "portalsim-h56"
+client_secret = "{SSO_SECRET}"
+unit = "000.00.00.H56"
+redirect_uris = ["https://motcua-h56.portalsim.test/sso/callback"]
+[[sso_clients]]
+client_id = "portalsim-h09"
+client_secret = "{SSO_SECRET}"
+unit = "000.00.00.H09"
+redirect_uris = ["https://motcua-h09.portalsim.test/sso/callback"]
 """
 
 
@@ -89,6 +100,7 @@ def _locust(host: str, tmp_path: Path, *options: str) -> subprocess.CompletedPro
         **os.environ,
         "PORTALSIM_PROFILES": str(profiles),
         "PORTALSIM_PASSWORD": PASSWORD,
+        "PORTALSIM_SSO_SECRET": SSO_SECRET,
         "PORTALSIM_SEED": "4",
     }
     return subprocess.run(
@@ -103,15 +115,16 @@ def _journal(database: Path) -> Counter[str]:
 
 
 def test_locust_runs_the_scenarios_headless(served: tuple[str, Path], tmp_path: Path) -> None:
-    """`locust -f scenarios/portal.py --headless -u 8 -r 8 -t 5s`: exit 0, every flow reached
-    the portal (publishes and catalogue reads), no finding for a clean profile set."""
+    """`locust -f scenarios/portal.py --headless -u 10 -r 10 -t 5s`: exit 0, every flow
+    reached the portal (publishes, catalogue reads, SSO logins), no finding for a clean set."""
     host, database = served
-    completed = _locust(host, tmp_path, "-u", "8", "-r", "8", "-t", "5s")
+    completed = _locust(host, tmp_path, "-u", "10", "-r", "10", "-t", "5s")
     assert completed.returncode == 0, completed.stderr[-3000:]
     kinds = _journal(database)
     for kind in ("login", "TraCuuHoSo", "LayThuTuc", "DongBoHoSoMC", "CapNhatTienDoHoSoMC"):
         assert kinds[kind] > 0, kinds
     assert kinds["LayDanhSachTTHC"] + kinds["LayDVC"] + kinds["LayDanhMucCoQuan"] > 0
+    assert kinds["sso-authorize"] == kinds["sso-token"] == kinds["sso-userinfo"] > 0
     with Store.open(str(database)) as store:
         assert store.findings(limit=5) == []
         assert {summary.province for summary in store.province_summary()} == {"38", "52"}
@@ -122,7 +135,7 @@ def test_locust_processes_never_collide(served: tuple[str, Path], tmp_path: Path
     """`--processes 2`: two workers share the portal; their dossier codes never collide (no
     HS-004, no other finding) and both sent dossiers."""
     host, database = served
-    completed = _locust(host, tmp_path, "--processes", "2", "-u", "16", "-r", "16", "-t", "5s")
+    completed = _locust(host, tmp_path, "--processes", "2", "-u", "20", "-r", "20", "-t", "5s")
     assert completed.returncode == 0, completed.stderr[-3000:]
     with Store.open(str(database)) as store:
         assert store.findings(limit=5) == []

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from random import Random
 from typing import Any
 
 import orjson
@@ -17,14 +18,21 @@ import pytest
 
 from simulator.cli import run
 from simulator.reports import REPORT_FILES
-from simulator.synthetic import DossierFactory, GroundTruth, load_profile_set
+from simulator.synthetic import (
+    EXPECTED_RULES,
+    SSO_FAULTS,
+    DossierFactory,
+    GroundTruth,
+    draw_independent,
+    load_profile_set,
+)
 from simulator.synthetic.province import vietnam_now
 
 ROOT = Path(__file__).resolve().parents[3]
 TWO_PROVINCES = """
 name = "two-provinces"
-description = "Thanh Hóa: dossier codes dated the filing day, old phone numbers; Gia Lai: \
-unknown procedures, late syncs, status 9 skipped"
+description = "Thanh Hóa: dossier codes dated the filing day, old phone numbers, SSO logins \
+without nonce; Gia Lai: unknown procedures, late syncs, status 9 skipped, SSO logins without PKCE"
 units = "2025"
 
 [provinces."38"]
@@ -32,6 +40,7 @@ share = 0.5
 [provinces."38".faults]
 dossier_code_date = 0.3
 bad_phone = 0.3
+sso_no_nonce = 0.3
 
 [provinces."52"]
 share = 0.5
@@ -39,6 +48,7 @@ share = 0.5
 procedure_unknown = 0.3
 late_sync = 0.3
 illegal_transition = 0.3
+sso_no_pkce = 0.3
 """
 SEED = 11
 #: short and fast: dossiers live a simulated month in a quarter of a second, so all finish
@@ -99,9 +109,9 @@ def test_a_clean_set_gives_no_findings(tmp_path: Path) -> None:
 
 
 def test_a_faulty_set_shows_exactly_the_planted_faults(faulty: Finished) -> None:
-    """Per province, the rules with findings are those the ground truth of its dossiers says
-    (recomputed here from the profile file and the seed): HS and ID for Thanh Hóa, TT and LC
-    for Gia Lai; the other 32 provinces have no data."""
+    """Per province, the rules with findings are those the ground truth of its dossiers and
+    SSO logins says (recomputed here from the profile file and the seed): HS, ID and SSO for
+    Thanh Hóa, TT, LC and SSO for Gia Lai; the other 32 provinces have no data."""
     assert faulty.exit_code == 0, faulty.stderr
     document = faulty.scorecard()
     truth = document["run"]["truth"]
@@ -116,9 +126,13 @@ def test_a_faulty_set_shows_exactly_the_planted_faults(faulty: Finished) -> None
             factory.plan(index, published=vietnam_now()) for index in range(truth[code]["dossiers"])
         ]
         expected = {rule for _, rule in GroundTruth.of(plans).expected(portal=True)}
+        for login in range(truth[code]["sso_logins"]):
+            rng = Random(f"portalsim:{SEED}:{code}:sso:{login}")
+            for fault in draw_independent(profile.faults, SSO_FAULTS, rng):
+                expected |= EXPECTED_RULES[fault]
         assert _found(cards[code]) == expected == set(truth[code]["rules"])
-    assert {rule.split("-")[0] for rule in _found(cards["38"])} == {"HS", "ID"}
-    assert {rule.split("-")[0] for rule in _found(cards["52"])} == {"TT", "LC"}
+    assert {rule.split("-")[0] for rule in _found(cards["38"])} == {"HS", "ID", "SSO"}
+    assert {rule.split("-")[0] for rule in _found(cards["52"])} == {"TT", "LC", "SSO"}
     silent = [card for code, card in cards.items() if code not in ("38", "52")]
     assert len(silent) == 32
     assert all(card["band"] == "chưa có dữ liệu" for card in silent)

@@ -182,6 +182,7 @@ def test_truth_counts_planted_faults_and_their_rules() -> None:
         "name": "Gia Lai",
         "dossiers": 3,
         "completed": 3,
+        "sso_logins": 0,
         "faults": {"bad-phone": 3},
         "rules": ["ID-003"],
     }

@@ -21,9 +21,11 @@ from simulator.run import (
     UnitSession,
     publish_step,
 )
+from simulator.run.sso import sso_login
 from simulator.synthetic import (
     DossierFactory,
     DossierPlan,
+    Fault,
     FaultRates,
     GroundTruth,
     LoginRefused,
@@ -33,7 +35,7 @@ from simulator.synthetic import (
     load_profile_set,
 )
 from tests.mock_portal.conftest import TestClient
-from tests.simulator.run._portal import PASSWORD, AsgiPoster, portal_for
+from tests.simulator.run._portal import PASSWORD, SSO_SECRET, AsgiPoster, portal_for
 from tests.simulator.synthetic._judge import portal_findings
 
 FAULTS = FaultRates(
@@ -141,6 +143,23 @@ def test_catalogue_reads_go_to_the_share_endpoint(portal: Portal, client: TestCl
     answers = [unit.catalogue(service, "000.00.00.H56") for service in CATALOGUE_SERVICES]
     assert [answer.error_code for answer in answers] == [0] * len(CATALOGUE_SERVICES)
     assert portal.store.findings(limit=10) == []
+
+
+def test_sso_logins_leave_exactly_their_planted_faults(portal: Portal, client: TestClient) -> None:
+    """A clean login (authorize → token → userinfo) leaves nothing; one without nonce SSO-002,
+    one without PKCE SSO-003, one without state SSO-001."""
+    desk = Desk(LoadOptions(_profiles(FaultRates()), rate=0.0, sso_secret=SSO_SECRET))
+    province = desk.provinces["38"]
+    assert province.sso is not None
+    poster = AsgiPoster(client)
+    account = desk.accounts[0]
+    assert sso_login(poster, province.sso, account, frozenset())
+    assert poster.names == ["sso-authorize", "sso-token", "sso-userinfo"]
+    assert portal.store.findings(limit=5) == []
+    for fault in (Fault.SSO_NO_NONCE, Fault.SSO_NO_PKCE, Fault.SSO_NO_STATE):
+        assert sso_login(poster, province.sso, account, frozenset({fault}))
+    found = {row.rule for row in portal.store.findings(limit=50)}
+    assert found == {"SSO-001", "SSO-002", "SSO-003"}
 
 
 class _Scripted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from simulator.run import Histogram, LoadSeries
+from simulator.run.series import SETTLE_SECONDS
 
 
 def test_percentiles_are_within_half_a_percent_and_never_above_the_maximum() -> None:
@@ -47,3 +48,20 @@ def test_requests_land_in_the_second_they_started() -> None:
     figures = series.to_json(duration=2.0)
     assert (figures["requests"], figures["failures"], figures["rps"]) == (3, 1, 1.5)
     assert figures["by_name"]["login"]["failures"] == 1
+
+
+def test_memory_stays_flat_over_a_long_run() -> None:
+    """Over an hour, only the last minute or so keeps histograms; the rest are rows, and the
+    rows and overall percentiles are those of keeping everything."""
+    series, reference = LoadSeries(start=0.0), Histogram()
+    rng = random.Random(3)
+    for second in range(3600):
+        for _ in range(5):
+            latency = rng.uniform(1, 200)
+            series.record("POST", "TraCuuHoSo", latency, 10, start_time=second + 0.5)
+            reference.add(round(latency * 1000))
+    assert len(series._open) <= SETTLE_SECONDS + 1
+    assert series.overall().summary() == reference.summary()
+    rows = series.seconds()
+    assert len(rows) == 3600
+    assert all(row["requests"] == 5 for row in rows)
