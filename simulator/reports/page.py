@@ -103,7 +103,8 @@ def _charts(report: Report) -> str:
                 for key, colour in (("p50", "#2e7d32"), ("p95", "#ef6c00"), ("p99", "#c62828"))
             ],
             x_label="giây / seconds",
-            y_label="ms",
+            y_label="ms (log)",
+            log=True,
         ),
     ]
     summary = report.summary()

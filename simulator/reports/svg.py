@@ -46,6 +46,10 @@ def _coordinate(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _legend_width(label: str) -> int:
+    return 24 + 7 * len(label)
+
+
 def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     """Round tick values from 0 to at least `maximum`."""
     if maximum <= 0:
@@ -68,6 +72,29 @@ def _frame(title: str, width: int, height: int) -> list[str]:
     ]
 
 
+def _segments(values: Sequence[float], *, gaps: bool) -> list[list[tuple[int, float]]]:
+    """Runs of (x, value) to draw as one line; with `gaps`, values at or below 0 (seconds
+    without requests, on a log scale) break the line."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for index, value in enumerate(values):
+        if gaps and value <= 0:
+            if runs[-1]:
+                runs.append([])
+            continue
+        runs[-1].append((index, value))
+    return [run for run in runs if run]
+
+
+def _log_ticks(values: Sequence[float]) -> list[float]:
+    """Powers of ten around the positive values: 0.1, 1, 10, 100, …"""
+    positive = [value for value in values if value > 0]
+    if not positive:
+        return [1.0, 10.0]
+    low = math.floor(math.log10(min(positive)))
+    high = max(math.ceil(math.log10(max(positive))), low + 1)
+    return [10.0**power for power in range(low, high + 1)]
+
+
 def line_chart(
     title: str,
     lines: Sequence[Line],
@@ -76,12 +103,15 @@ def line_chart(
     y_label: str,
     width: int = 720,
     height: int = 260,
+    log: bool = False,
 ) -> str:
-    """Lines over x = 0, 1, 2, … (seconds); the legend names each line."""
+    """Lines over x = 0, 1, 2, … (seconds); the legend names each line. With `log`, a
+    logarithmic y axis (latencies: a burst of slow answers does not flatten the rest), where
+    values at or below 0 (no request that second) leave a gap."""
     parts = _frame(title, width, height)
     points = max((len(line.values) for line in lines), default=0)
     top = max((max(line.values, default=0.0) for line in lines), default=0.0)
-    ticks = nice_ticks(top)
+    ticks = _log_ticks([v for line in lines for v in line.values]) if log else nice_ticks(top)
     plot_w, plot_h = width - _LEFT - _RIGHT, height - _TOP - _BOTTOM
     span_y = ticks[-1] or 1.0
     span_x = max(points - 1, 1)
@@ -90,6 +120,10 @@ def line_chart(
         return _LEFT + plot_w * index / span_x
 
     def y(value: float) -> float:
+        if log:
+            low, high = math.log10(ticks[0]), math.log10(ticks[-1])
+            share = (math.log10(max(value, ticks[0])) - low) / (high - low)
+            return _TOP + plot_h * (1 - share)
         return _TOP + plot_h * (1 - value / span_y)
 
     for tick in ticks:
@@ -116,24 +150,22 @@ def line_chart(
             "không có dữ liệu / no data</text>"
         )
     for line in lines:
-        if not line.values:
-            continue
-        path = " ".join(
-            f"{_coordinate(x(index))},{_coordinate(y(value))}"
-            for index, value in enumerate(line.values)
-        )
-        parts.append(
-            f'<polyline fill="none" stroke="{escape(line.colour)}" stroke-width="1.5" '
-            f'points="{path}"><title>{escape(line.label)}</title></polyline>'
-        )
-    legend_x = _LEFT + 8
+        for segment in _segments(line.values, gaps=log):
+            path = " ".join(
+                f"{_coordinate(x(index))},{_coordinate(y(value))}" for index, value in segment
+            )
+            parts.append(
+                f'<polyline fill="none" stroke="{escape(line.colour)}" stroke-width="1.5" '
+                f'points="{path}"><title>{escape(line.label)}</title></polyline>'
+            )
+    # the legend, right-aligned on the title's row, clear of the plot
+    legend_x = width - _RIGHT - sum(_legend_width(line.label) for line in lines)
     for line in lines:
         parts.append(
-            f'<rect x="{legend_x}" y="{_TOP + 2}" width="10" height="10" '
-            f'fill="{escape(line.colour)}"/>'
-            f'<text x="{legend_x + 14}" y="{_TOP + 11}" {_FONT}>{escape(line.label)}</text>'
+            f'<rect x="{legend_x}" y="7" width="10" height="10" fill="{escape(line.colour)}"/>'
+            f'<text x="{legend_x + 14}" y="16" {_FONT}>{escape(line.label)}</text>'
         )
-        legend_x += 24 + 7 * len(line.label)
+        legend_x += _legend_width(line.label)
     parts.append("</svg>")
     return "\n".join(parts)
 
