@@ -37,6 +37,7 @@ from locust.exception import StopUser
 from locust.runners import MasterRunner, WorkerRunner
 from locust.util.load_locustfile import load_locustfile
 
+from simulator.errors import UsageError
 from simulator.run.desk import Desk, InFlight, LoadOptions, ProvinceDesk
 from simulator.run.events import LoadProgress
 from simulator.run.publish import HEADERS, Answer, UnitSession, parse_answer, publish_step
@@ -91,8 +92,15 @@ def register_options(events: Events) -> None:
             )
 
     def _build(environment: Environment, **_: Any) -> None:
-        if not isinstance(environment.runner, MasterRunner):
-            desk_of(environment)
+        if isinstance(environment.runner, MasterRunner):
+            return
+        desk = _DESKS.get(environment)
+        if desk is not None and environment.parsed_options is None:
+            return  # Locust as a library: the caller's desk
+        # A new test from the web UI may come with other options: then a new desk.
+        options = options_from(environment)
+        if desk is None or desk.options != options:
+            _DESKS[environment] = Desk(options)
 
     hooks: Any = events  # Locust's event hooks carry no type hints
     hooks.init_command_line_parser.add_listener(_options)
@@ -297,6 +305,8 @@ def run_load(
     """Run the locustfile's users against `host` for `duration` seconds, then let the dossiers
     in flight finish for at most `drain` seconds."""
     user_classes, _shapes = load_locustfile(str(locustfile))
+    if not user_classes:
+        raise UsageError(f"{locustfile}: no Locust user class to run")
     environment = Environment(
         user_classes=list(user_classes.values()),
         events=locust.events,
