@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +15,9 @@ from contracts import Finding, Severity
 from mock_portal.store import MessageRecord
 
 _KEPT_HEADERS = ("content-type", "charset", "dstcode", "user-agent")
+_KEPT_KEYS = {name.encode("latin-1"): name for name in _KEPT_HEADERS}
+#: paths that `request.url.path` gives back unchanged (every path the portal routes is one)
+_PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~/-]*")
 
 
 @dataclass
@@ -32,8 +37,9 @@ class Exchange:
 
     @classmethod
     def of(cls, request: Request, received_at: datetime) -> Exchange:
-        headers = {name: request.headers[name] for name in _KEPT_HEADERS if name in request.headers}
-        return cls(received_at, request.method, request.url.path, headers)
+        return cls(
+            received_at, request.method, _path(request), _kept_headers(request.scope["headers"])
+        )
 
     def finding(self, rule: str, path: str, value: object, hint: str) -> None:
         """A finding the portal raises itself (refusals), attributed like the rules' own."""
@@ -56,6 +62,23 @@ class Exchange:
             findings=tuple(self.findings),
             **changes,  # type: ignore[arg-type]
         )
+
+
+def _path(request: Request) -> str:
+    """`request.url.path`, without parsing a whole URL for the plain paths the routes match."""
+    path: str = request.scope["path"]
+    return path if _PLAIN_PATH.fullmatch(path) else request.url.path
+
+
+def _kept_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The first value of each kept header, in `_KEPT_HEADERS` order, as `request.headers` has
+    them (latin-1), in one pass over the raw headers instead of two per kept name."""
+    found: dict[str, str] = {}
+    for key, value in raw:
+        name = _KEPT_KEYS.get(bytes(key))
+        if name is not None and name not in found:
+            found[name] = value.decode("latin-1")
+    return {name: found[name] for name in _KEPT_HEADERS if name in found}
 
 
 def findings_payload(findings: list[Finding]) -> list[dict[str, object]]:

@@ -4,6 +4,10 @@ Handlers submit a `MessageRecord` and await its future; one writer thread takes 
 queued (at least one record, at most `max_batch`), writes it with `Store.write_batch`, and
 resolves every future only after the commit. So a success answer always follows a commit, and
 under load one fsync serves many messages.
+
+Handlers awaiting `write` are woken once per batch, not once per message: the writer hands the
+outcomes of a whole batch to their event loop in one `call_soon_threadsafe`, which sets every
+future there, so a batch costs the loop one wake-up and the writer one pass for the GIL.
 """
 
 from __future__ import annotations
@@ -18,6 +22,20 @@ from concurrent.futures import Future
 from mock_portal.store import ConstraintError, MessageRecord, Store, StoreError
 
 _STOP = object()
+
+
+class _LoopWaiter:
+    """A handler awaiting its record in an event loop (`write`)."""
+
+    __slots__ = ("future", "loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, future: asyncio.Future[int]) -> None:
+        self.loop = loop
+        self.future = future
+
+
+_Waiter = Future[int] | _LoopWaiter
+_Outcome = int | StoreError
 
 
 class GroupCommitWriter:
@@ -46,7 +64,10 @@ class GroupCommitWriter:
         return future
 
     async def write(self, record: MessageRecord) -> int:
-        return await asyncio.wrap_future(self.submit(record))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[int] = loop.create_future()
+        self._queue.put((record, _LoopWaiter(loop, future)))
+        return await future
 
     def _run(self) -> None:
         store = self._open_store()
@@ -72,28 +93,27 @@ class GroupCommitWriter:
         finally:
             store.close()
 
-    def _commit(self, store: Store, batch: list[tuple[MessageRecord, Future[int]]]) -> Store:
-        records = [record for record, _future in batch]
+    def _commit(self, store: Store, batch: list[tuple[MessageRecord, _Waiter]]) -> Store:
+        records = [record for record, _waiter in batch]
         try:
             ids = store.write_batch(records)
         except ConstraintError:
             # One bad record must not fail its neighbours: store them one by one.
-            for record, future in batch:
-                self._commit_one(store, record, future)
+            _deliver([(waiter, self._commit_one(store, record)) for record, waiter in batch])
             return store
         except StoreError as error:
-            for _record, future in batch:
-                future.set_exception(error)
+            _deliver([(waiter, error) for _record, waiter in batch])
             return self._reopen(store)
-        for (_record, future), journal_id in zip(batch, ids, strict=True):
-            future.set_result(journal_id)
+        _deliver(
+            [(waiter, journal_id) for (_record, waiter), journal_id in zip(batch, ids, strict=True)]
+        )
         return store
 
-    def _commit_one(self, store: Store, record: MessageRecord, future: Future[int]) -> None:
+    def _commit_one(self, store: Store, record: MessageRecord) -> _Outcome:
         try:
-            future.set_result(store.write_batch([record])[0])
+            return store.write_batch([record])[0]
         except StoreError as error:
-            future.set_exception(error)
+            return error
 
     def _reopen(self, store: Store) -> Store:
         """A lost connection is opened again for the next batch; the failed one was refused."""
@@ -103,3 +123,30 @@ class GroupCommitWriter:
             return self._open_store()
         except StoreError:
             return store
+
+
+def _deliver(outcomes: list[tuple[_Waiter, _Outcome]]) -> None:
+    """Resolve the waiters of a batch: thread futures at once, each loop's in one callback."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[int], _Outcome]]] = {}
+    for waiter, outcome in outcomes:
+        if isinstance(waiter, _LoopWaiter):
+            by_loop.setdefault(waiter.loop, []).append((waiter.future, outcome))
+        elif isinstance(outcome, StoreError):
+            waiter.set_exception(outcome)
+        else:
+            waiter.set_result(outcome)
+    for loop, settled in by_loop.items():
+        # A closed loop has nobody left waiting (the server is gone).
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, settled)
+
+
+def _settle(settled: list[tuple[asyncio.Future[int], _Outcome]]) -> None:
+    """In the event loop: set each future still awaited (a cancelled handler has gone)."""
+    for future, outcome in settled:
+        if future.done():
+            continue
+        if isinstance(outcome, StoreError):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)

@@ -7,6 +7,7 @@ database, with the in-process dossier cache off (another worker may change a dos
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import socket
@@ -97,7 +98,21 @@ def build_portal(settings: ServeSettings) -> Portal:
 
 def app_from_environment() -> Starlette:
     """The factory uvicorn calls in each worker process."""
-    return create_app(build_portal(ServeSettings.from_environment()))
+    app = create_app(build_portal(ServeSettings.from_environment()))
+    _freeze_heap()
+    return app
+
+
+def _freeze_heap() -> None:
+    """Keep the cyclic garbage collector off what lives as long as the worker.
+
+    The code and the reference data (catalogue, calendar, agency registry, schemas) are most of
+    the heap, and a full collection walked all of it with the event loop stopped: 70-90 ms, a
+    few times a minute under load, which made the portal's p99 latency. Frozen objects are
+    never walked again nor collected, which costs nothing for what is never garbage.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def check_port_free(host: str, port: int) -> None:

@@ -2,7 +2,9 @@
 
 Group commit is where the portal's throughput comes from: the cost of a durable commit (a WAL
 write on SQLite, a WAL flush and fsync on PostgreSQL) is paid once per batch, not per message.
-Within the batch every table gets one `executemany`, which psycopg pipelines into one round trip.
+Within the batch every table gets one `executemany`; on PostgreSQL the whole transaction runs in
+pipeline mode, so a batch costs two round trips (BEGIN with the id reservation, then the inserts
+with COMMIT) whatever its size.
 
 Journal ids are reserved before the insert, so findings, events and dossiers can point at their
 message without a round trip per row: on SQLite the transaction holds the write lock (BEGIN
@@ -64,7 +66,8 @@ def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:
     """
     if not records:
         return []
-    with db.transaction():
+    # PostgreSQL: BEGIN and the id reservation in one round trip, the inserts and COMMIT in one.
+    with db.pipelined_transaction():
         ids = _reserve_journal_ids(db, len(records))
         journal: list[tuple[Any, ...]] = []
         dossiers: list[tuple[Any, ...]] = []
