@@ -152,18 +152,18 @@ class _LocustPoster:
         self._client = user.client
         self._headers = headers
 
-    def post(self, path: str, body: dict[str, Any], name: str) -> Answer:
+    def post(self, path: str, body: dict[str, Any], name: str, *, read: bool = True) -> Answer:
         payload: Any = orjson.dumps(body)  # bytes go out as they are (hinted str | dict only)
         with self._client.post(
             path, data=payload, headers=self._headers, name=name, catch_response=True
         ) as response:
             status = int(response.status_code or 0)
-            content = response.content if status else None
+            content = response.content if status and read else None
             if status == 0 or status >= 500:
                 response.failure(f"HTTP {status}" if status else "no answer (transport error)")
             else:
                 response.success()
-        return parse_answer(status, content)
+        return parse_answer(status, content) if read else Answer(status, None)
 
     def exchange(
         self,
@@ -267,7 +267,7 @@ class ProvinceUser(FastHttpUser):
 
     def _publish(self, dossier: InFlight) -> None:
         try:
-            publish_step(self.unit, dossier)
+            publish_step(self.unit, dossier, self._desk.names)
         except LoginRefused as refused:
             dossier.stopped = True
             logger.error("%s; this user stops", refused)

@@ -40,6 +40,7 @@ from simulator.synthetic import (
     DossierFactory,
     DossierPlan,
     Fault,
+    ProcedureNames,
     ProfileSet,
     ProvinceProfile,
     draw_independent,
@@ -322,6 +323,8 @@ class Desk:
             flow: allocation(integrated if flow == "sso" and integrated else everyone)
             for flow in FLOWS
         }
+        #: what LayThuTuc answered per procedure code (`publish.publish_step`)
+        self.names: dict[str, ProcedureNames] = {}
         #: TechIDs of the population SSO logins name in `login_hint`
         self.accounts = tuple(account.tech_id for account in bundled_population().citizens())
 

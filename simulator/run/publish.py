@@ -20,6 +20,7 @@ import orjson
 from simulator.run.desk import InFlight
 from simulator.synthetic import (
     LoginRefused,
+    ProcedureNames,
     cap_nhat_tien_do,
     dong_bo_ho_so,
     lay_thu_tuc,
@@ -90,9 +91,10 @@ def parse_answer(status: int, content: bytes | None) -> Answer:
 
 
 class Poster(Protocol):
-    """A transport: post `body` as JSON to `path`; `name` labels it in statistics."""
+    """A transport: post `body` as JSON to `path`; `name` labels it in statistics. With `read`
+    false the answer's body is not parsed (the caller needs only that it was sent)."""
 
-    def post(self, path: str, body: dict[str, Any], name: str) -> Answer: ...
+    def post(self, path: str, body: dict[str, Any], name: str, *, read: bool = True) -> Answer: ...
 
 
 class UnitSession:
@@ -130,32 +132,43 @@ class UnitSession:
             self._since = self._monotonic()
         return self._token
 
-    def call(self, path: str, body: dict[str, Any]) -> Answer:
+    def call(self, path: str, body: dict[str, Any], *, read: bool = True) -> Answer:
         """Post an RPC carrying the session; once more with a new login if it had expired."""
         name = str(body.get("service", path))
-        answer = self.poster.post(path, body, name)
-        if answer.status == 401 and answer.error_code in (None, _SESSION_EXPIRED):
+        answer = self.poster.post(path, body, name, read=read)
+        if answer.status == 401:
             body["session"] = self.token(renew=True)
-            answer = self.poster.post(path, body, name)
+            answer = self.poster.post(path, body, name, read=read)
         return answer
 
     def catalogue(self, service: str, unit: str) -> Answer:
-        """One catalogue synchronisation on the share endpoint."""
-        return self.call(SHARE_PATH, {"madonvi": unit, "session": self.token(), "service": service})
+        """One catalogue synchronisation on the share endpoint (the answer is not read)."""
+        body = {"madonvi": unit, "session": self.token(), "service": service}
+        return self.call(SHARE_PATH, body, read=False)
 
 
-def publish_step(unit: UnitSession, dossier: InFlight) -> bool:
+def publish_step(
+    unit: UnitSession, dossier: InFlight, names: dict[str, ProcedureNames] | None = None
+) -> bool:
     """Publish the dossier's next step (its wire time already in `dossier.stamps`); True when
-    the portal accepted the sync. A refused sync stops the dossier, as OpenCPS gives up."""
+    the portal accepted the sync. A refused sync stops the dossier, as OpenCPS gives up.
+
+    `names` caches what LayThuTuc answered per procedure code (the catalogue does not change
+    during a run): LayThuTuc is still sent every time, its answer read only the first time."""
     plan = dossier.plan
     number = dossier.step
     token = unit.token()
     lookup = unit.call(INTEGRATION_PATH, tra_cuu_ho_so(plan, token))
     result = lookup.body.get("result") if lookup.body is not None else None
     known = isinstance(result, list) and len(result) > 0
-    procedure = unit.call(INTEGRATION_PATH, lay_thu_tuc(plan, token))
-    names = names_from_answer(plan, procedure.body)
-    body = dong_bo_ho_so(plan, number, dossier.stamps, token, known=known, names=names)
+    cached = names.get(plan.lookup) if names is not None else None
+    procedure = unit.call(INTEGRATION_PATH, lay_thu_tuc(plan, token), read=cached is None)
+    if cached is None:
+        cached = names_from_answer(plan, procedure.body)
+        if names is not None and procedure.body is not None:
+            names[plan.lookup] = cached
+    names_now = cached
+    body = dong_bo_ho_so(plan, number, dossier.stamps, token, known=known, names=names_now)
     sync = unit.call(INTEGRATION_PATH, body)
     dossier.dongbo_sent = number + 1
     if sync.error_code != 0:

@@ -44,7 +44,7 @@ class AsgiPoster:
         self.client = client
         self.names: list[str] = []
 
-    def post(self, path: str, body: dict[str, Any], name: str) -> Answer:
+    def post(self, path: str, body: dict[str, Any], name: str, *, read: bool = True) -> Answer:
         self.names.append(name)
         response = self.client.post(path, content=orjson.dumps(body), headers=HEADERS)
         return parse_answer(response.status_code, response.content)

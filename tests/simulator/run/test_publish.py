@@ -97,11 +97,11 @@ def _play(
         dossier = province.submit(0.0)
         assert dossier is not None
         plans.append(dossier.plan)
-        publish_step(unit, dossier)
+        publish_step(unit, dossier, desk.names)
         province.published(dossier, 0.0)
     moment = 1.0
     while (due := province.take_due(moment)) is not None:
-        publish_step(unit, due)
+        publish_step(unit, due, desk.names)
         province.published(due, moment)
         moment += 1.0
     assert province.in_flight == 0
@@ -169,7 +169,7 @@ class _Scripted:
         self.answers = answers
         self.sent: list[tuple[str, dict[str, Any]]] = []
 
-    def post(self, path: str, body: dict[str, Any], name: str) -> Answer:
+    def post(self, path: str, body: dict[str, Any], name: str, *, read: bool = True) -> Answer:
         self.sent.append((name, dict(body)))
         return self.answers.pop(0)
 
