@@ -20,6 +20,7 @@ from contracts._findings import Finding, Severity
 from contracts._messages import Message, MessageKind
 from contracts._rules import RuleRegistry
 from contracts._schemas import SchemaSet
+from contracts.wire import memoise_items, restore_items
 
 MALFORMED_RULE = "MSG-001"
 UNKNOWN_KIND_RULE = "MSG-002"
@@ -81,19 +82,26 @@ class Validator:
                 findings.append(
                     self._finding(error.rule, message, error.path, error.value, error.hint)
                 )
-        for rule in self.profile.rules.checks_for(kind):
-            assert rule.check is not None  # checks_for indexes only rules with a check
-            for violation in rule.check(self.context, message):
-                findings.append(
-                    Finding(
-                        rule=rule.id,
-                        severity=rule.severity,
-                        message=message.index,
-                        path=violation.path,
-                        value=violation.value,
-                        hint=violation.hint,
+        context = self.context
+        index = message.index
+        # Every rule walks `data`: walk it once for the whole check.
+        token = memoise_items(message.body)
+        try:
+            for rule in self.profile.rules.checks_for(kind):
+                assert rule.check is not None  # checks_for indexes only rules with a check
+                for violation in rule.check(context, message):
+                    findings.append(
+                        Finding(
+                            rule=rule.id,
+                            severity=rule.severity,
+                            message=index,
+                            path=violation.path,
+                            value=violation.value,
+                            hint=violation.hint,
+                        )
                     )
-                )
+        finally:
+            restore_items(token)
         return findings
 
     def record(self, message: Message) -> None:

@@ -234,7 +234,14 @@ def phone_problem(value: object) -> str | None:
     Mobile: 10 digits with a prefix from `MOBILE_PREFIXES`. Landline: 11 digits starting 02 with
     an area code 0203..0299 (Hà Nội 024x and TP.HCM 028x fall in that range).
     """
-    if not isinstance(value, str) or not value.strip():
+    if isinstance(value, str):
+        return _phone_problem(value)
+    return "số điện thoại trống / phone number is empty"
+
+
+@lru_cache(maxsize=65_536)
+def _phone_problem(value: str) -> str | None:
+    if not value.strip():
         return "số điện thoại trống / phone number is empty"
     digits = normalise_phone(value)
     if digits is None:
@@ -288,7 +295,14 @@ def email_problem(value: object) -> str | None:
     A Unicode domain is accepted when it IDNA-encodes (`a@bộtưpháp.vn`); the local part stays
     ASCII.
     """
-    if not isinstance(value, str) or not value:
+    if isinstance(value, str):
+        return _email_problem(value)
+    return "địa chỉ thư điện tử trống / e-mail address is empty"
+
+
+@lru_cache(maxsize=65_536)
+def _email_problem(value: str) -> str | None:
+    if not value:
         return "địa chỉ thư điện tử trống / e-mail address is empty"
     if value.count("@") != 1:
         return "địa chỉ thư điện tử phải có đúng một '@' / e-mail address needs exactly one '@'"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -28,8 +29,25 @@ __all__ = [
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 
+class _ItemsMemo(threading.local):
+    """The items of the body being checked on this thread (see `memoised_items`)."""
+
+    body: Any = None
+    items: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+
+_MEMO = _ItemsMemo()
+
+
 def data_items(body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     """(JSON path, item) for each object in `data`, whether `data` is an array or an object."""
+    memo = _MEMO
+    if body is memo.body and body is not None:
+        return iter(memo.items)
+    return _walk_items(body)
+
+
+def _walk_items(body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     data = body.get("data") if isinstance(body, dict) else None
     if isinstance(data, list):
         for index, item in enumerate(data):
@@ -37,6 +55,24 @@ def data_items(body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield f"$.data[{index}]", item
     elif isinstance(data, dict):
         yield "$.data", data
+
+
+def memoise_items(body: Any) -> object:
+    """Walk `data` once: until `restore_items`, `data_items(body)` on this thread reuses it.
+
+    For the duration of one check, while nothing changes the body; returns the token to pass to
+    `restore_items` (checks may nest).
+    """
+    memo = _MEMO
+    previous = (memo.body, memo.items)
+    memo.items = tuple(_walk_items(body))
+    memo.body = body
+    return previous
+
+
+def restore_items(token: object) -> None:
+    memo = _MEMO
+    memo.body, memo.items = token  # type: ignore[misc]
 
 
 def list_items(

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import TextIO
 
 from contracts import CheckContext, Profile, Validator
@@ -123,8 +124,7 @@ class Portal:
     def province_of(self, unit: str | None) -> str | None:
         if not unit:
             return None
-        province = bundled_provinces().of_agency(unit)
-        return province.code if province is not None else None
+        return _province_of(unit)
 
     def provision(self, units: tuple[UnitConfig, ...]) -> None:
         for unit in units:
@@ -154,3 +154,10 @@ class Portal:
         self.store.set_setting(OPERATOR_TOKEN_SETTING, hashlib.sha256(token.encode()).hexdigest())
         if announce is not None:
             announce.write(f"portalsim: operator token (shown once, keep it): {token}\n")
+
+
+@lru_cache(maxsize=16_384)
+def _province_of(unit: str) -> str | None:
+    """The bundled registry never changes in a process: one walk per unit code."""
+    province = bundled_provinces().of_agency(unit)
+    return province.code if province is not None else None

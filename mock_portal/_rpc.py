@@ -107,7 +107,8 @@ async def _handle(
 async def _process(portal: Portal, exchange: Exchange, message: Message) -> Response:
     findings = portal.validator.check(message)
     exchange.findings.extend(findings)
-    foreign = list(_foreign_dossiers(portal, message))
+    codes = _dossier_codes(message)
+    foreign = _foreign_dossiers(portal, message, codes)
     if foreign:
         for path, code in foreign:
             exchange.finding("AU-001", path, code, f"not a dossier of {message.unit}")
@@ -136,10 +137,10 @@ async def _process(portal: Portal, exchange: Exchange, message: Message) -> Resp
             findings=findings_payload(findings),
         )
         return await _journal(portal, exchange, response, accepted=False)
-    before = _states_before(portal, message)
+    before = _states_before(portal, codes)
     portal.validator.record(message)
     states = portal.ledger.take_changes()
-    response = _success(portal, message)
+    response = _success(portal, message, codes)
     record = exchange.record(
         response,
         accepted=True,
@@ -161,18 +162,21 @@ def _dossier_codes(message: Message) -> list[tuple[str, str]]:
     key = _DOSSIER_KEYS.get(message.kind)
     if key is None:
         return []
-    return [
-        (f"{path}.{key}", text(item, key))
-        for path, item in data_items(message.body)
-        if text(item, key)
-    ]
+    codes = []
+    for path, item in data_items(message.body):
+        code = text(item, key)
+        if code:
+            codes.append((f"{path}.{key}", code))
+    return codes
 
 
-def _foreign_dossiers(portal: Portal, message: Message) -> list[tuple[str, str]]:
+def _foreign_dossiers(
+    portal: Portal, message: Message, codes: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
     """Dossier codes the session's unit may not touch: another agency's code or owner."""
     unit = message.unit or ""
     foreign = []
-    for path, code in _dossier_codes(message):
+    for path, code in codes:
         agency = code.split("-", 1)[0]
         known = portal.ledger.get(code)
         if not agency_within(agency, unit) or (
@@ -182,9 +186,9 @@ def _foreign_dossiers(portal: Portal, message: Message) -> list[tuple[str, str]]
     return foreign
 
 
-def _states_before(portal: Portal, message: Message) -> dict[str, str | None]:
+def _states_before(portal: Portal, codes: list[tuple[str, str]]) -> dict[str, str | None]:
     before: dict[str, str | None] = {}
-    for _path, code in _dossier_codes(message):
+    for _path, code in codes:
         known = portal.ledger.get(code)
         before[code] = known.status if known is not None else None
     return before
@@ -201,7 +205,7 @@ def _events(
     ]
 
 
-def _success(portal: Portal, message: Message) -> Response:
+def _success(portal: Portal, message: Message, codes: list[tuple[str, str]]) -> Response:
     kind = message.kind
     if kind is MessageKind.TRA_CUU_HO_SO:
         known = portal.ledger.get(text(message.body, "mahoso"))
@@ -219,9 +223,12 @@ def _success(portal: Portal, message: Message) -> Response:
                 }
             )
         return answer({"error_code": 0, "message": _SUCCESS, "result": result})
-    codes = [code for _path, code in _dossier_codes(message)]
     return answer(
-        {"error_code": 0, "message": _SUCCESS, "result": [{"MaHoSo": code} for code in codes]}
+        {
+            "error_code": 0,
+            "message": _SUCCESS,
+            "result": [{"MaHoSo": code} for _path, code in codes],
+        }
     )
 
 
