@@ -64,7 +64,7 @@ def _steady(samples: list[tuple[float, int, float]]) -> dict[str, float]:
 
 
 def _child_mix(
-    host: str, password: str, seconds: float, users: int, partition: int
+    host: str, password: str, seconds: float, users: int, partition: int, sso_secret: str
 ) -> dict[str, Any]:
     from simulator.load import run_load
     from simulator.run import LoadOptions, LoadProgress, bundled_locustfile
@@ -83,6 +83,7 @@ def _child_mix(
         rate=0.0,
         partition=partition,
         partitions=64,  # every round numbers its dossiers apart: no code is used twice
+        sso_secret=sso_secret,
     )
     result = run_load(
         options,
@@ -167,11 +168,11 @@ def _child_bare(host: str, password: str, seconds: float, users: int) -> dict[st
 
 
 def _round(
-    mode: str, host: str, password: str, args: argparse.Namespace, partition: int
+    mode: str, host: str, password: str, sso_secret: str, args: argparse.Namespace, partition: int
 ) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", mode, "--host", host, "--password", password]
     command += ["--seconds", str(args.seconds), "--users", str(args.users)]
-    command += ["--partition", str(partition)]
+    command += ["--partition", str(partition), "--sso-secret", sso_secret]
     completed = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     if completed.returncode != 0:
         raise SystemExit(f"{mode} worker failed:\n{completed.stderr[-3000:]}")
@@ -192,7 +193,7 @@ def efficiency(args: argparse.Namespace) -> int:
                   f"{args.seconds:g} s a round, {args.repeat} rounds interleaved")  # fmt: skip
             for number in range(args.repeat):
                 for mode in ("mix", "bare"):
-                    row = _round(mode, portal.url, portal.password, args, number)
+                    row = _round(mode, portal.url, portal.password, portal.sso_secret, args, number)
                     rows[mode].append(row)
                     print(
                         f"  round {number + 1}/{args.repeat} {mode:4}: "
@@ -294,13 +295,21 @@ def main() -> int:
     parser.add_argument("--host", help=argparse.SUPPRESS)
     parser.add_argument("--password", help=argparse.SUPPRESS)
     parser.add_argument("--partition", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--sso-secret", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seconds < 3 * SAMPLE_EVERY or args.users < 1 or args.repeat < 1:
         parser.error("--seconds must be at least 6, --users and --repeat at least 1")
     if args.child == "mix":
         print(
             json.dumps(
-                _child_mix(args.host, args.password, args.seconds, args.users, args.partition)
+                _child_mix(
+                    args.host,
+                    args.password,
+                    args.seconds,
+                    args.users,
+                    args.partition,
+                    args.sso_secret,
+                )
             )
         )
         return 0

@@ -8,7 +8,8 @@ the k-th user of a flow the k-th province of an allocation that covers every pro
 per province, not per user: the province's dossiers start at `rate × share` a second (intended
 start times, so a slow answer does not lower the rate), whichever of its users is free; with
 rate 0 the users go as fast as the portal answers. Catalogue reads follow at 0.2 per dossier,
-and, in provinces integrated with the national SSO, citizens' logins at 0.5 per dossier.
+and, in provinces integrated with the national SSO, citizens' logins at 0.5 per dossier (with
+rate 0 too: then they keep pace with the dossiers started).
 
 A dossier is played as the virtual province plays it (`simulator.synthetic.province`): its
 first publish when it is submitted, then each later step when its compressed wait has passed
@@ -192,6 +193,7 @@ class ProvinceDesk:
         self._seed = options.seed
         self._logins = itertools.count(options.partition, options.partitions)
         self.sso_logins = 0
+        self.catalogue_reads = 0
         self._due: list[tuple[float, int, InFlight]] = []
         self._order = itertools.count()
         #: dossiers a user is publishing right now
@@ -220,8 +222,23 @@ class ProvinceDesk:
                 return _PROGRESS_POLL
             return min(_PROGRESS_POLL, max(0.0, self._due[0][0] - now))
         if flow == "sso":
-            return self._sso.wait(now) if self.sso is not None else _IDLE
+            if self.sso is None:
+                return _IDLE
+            if self._sso.interval <= 0 and not self._keeps_up(
+                self.sso_logins, SSO_LOGINS_PER_DOSSIER
+            ):
+                return _PROGRESS_POLL
+            return self._sso.wait(now)
+        if self._catalogue.interval <= 0 and not self._keeps_up(
+            self.catalogue_reads, CATALOGUE_READS_PER_DOSSIER
+        ):
+            return _PROGRESS_POLL
         return self._catalogue.wait(now)
+
+    def _keeps_up(self, done: int, per_dossier: float) -> bool:
+        """Without a rate, a flow tied to dossiers keeps its share of them: one more is due
+        while it has done fewer than `per_dossier` × dossiers started (and one at the start)."""
+        return done < per_dossier * self.started + 1
 
     def submit(self, now: float) -> InFlight | None:
         """A new dossier to publish, when one is due (None otherwise)."""
@@ -243,12 +260,21 @@ class ProvinceDesk:
         return dossier
 
     def claim_catalogue(self, now: float) -> bool:
-        return not self.closing and self._catalogue.claim(now)
+        if self.closing or not self._catalogue.claim(now):
+            return False
+        if self._catalogue.interval <= 0 and not self._keeps_up(
+            self.catalogue_reads, CATALOGUE_READS_PER_DOSSIER
+        ):
+            return False
+        self.catalogue_reads += 1
+        return True
 
     def claim_sso(self, now: float) -> frozenset[Fault] | None:
         """The planted faults of the next SSO login when one is due (None otherwise); counted
         in the truth at once, since the login is sent right away."""
         if self.sso is None or self.closing or not self._sso.claim(now):
+            return None
+        if self._sso.interval <= 0 and not self._keeps_up(self.sso_logins, SSO_LOGINS_PER_DOSSIER):
             return None
         index = next(self._logins)
         rng = Random(f"portalsim:{self._seed}:{self.profile.code}:sso:{index}")

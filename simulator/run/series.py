@@ -24,7 +24,9 @@ def _bucket(microseconds: int) -> int:
     """The value kept for a latency: three significant digits."""
     if microseconds < 1000:
         return microseconds
-    scale: int = 10 ** (len(str(microseconds)) - 3)
+    scale = 10
+    while microseconds >= scale * 1000:
+        scale *= 10
     return (microseconds + scale // 2) // scale * scale
 
 
@@ -39,7 +41,8 @@ class Histogram:
     def add(self, microseconds: int) -> None:
         self.counts[_bucket(microseconds)] += 1
         self.total += 1
-        self.maximum = max(self.maximum, microseconds)
+        if microseconds > self.maximum:
+            self.maximum = microseconds
 
     def merge(self, other: Histogram) -> None:
         self.counts.update(other.counts)

@@ -79,11 +79,16 @@ def test_dossiers_start_at_rate_times_share() -> None:
     assert thanh_hoa.pause("submission", 2.01) == pytest.approx(1 / 3 - 0.01, abs=0.02)
 
 
-def test_rate_zero_never_waits() -> None:
-    """Rate 0: as fast as the users go, no pause for any flow."""
-    province = _desk(_two(), rate=0.0).provinces["52"]
-    assert all(province.submit(0.0) is not None for _ in range(5))
+def test_rate_zero_never_waits_but_keeps_the_mix() -> None:
+    """Rate 0: dossiers as fast as the users go; catalogue reads (0.2 per dossier) and SSO
+    logins (0.5) keep pace with the dossiers started instead of a clock."""
+    province = _desk(_two(), rate=0.0, sso_secret="s" * 20).provinces["52"]
+    assert all(province.submit(0.0) is not None for _ in range(10))
     assert province.pause("submission", 0.0) == province.pause("catalogue", 0.0) == 0.0
+    reads = sum(province.claim_catalogue(0.0) for _ in range(10))
+    logins = sum(province.claim_sso(0.0) is not None for _ in range(10))
+    assert (reads, logins) == (3, 6)  # 0.2 × 10 + 1, 0.5 × 10 + 1
+    assert province.pause("catalogue", 0.0) > 0
 
 
 def test_a_dossiers_steps_come_due_compressed_by_the_time_factor() -> None:
