@@ -24,7 +24,7 @@ from contracts import Finding, RuleRegistry
 from mock_portal._exchange import Exchange
 from mock_portal.config import PortalConfig, SsoClient
 from mock_portal.sso._hostile import HostileModes
-from mock_portal.sso._http import ClientCredentials, OAuthError, same_secret
+from mock_portal.sso._http import BASIC_CHALLENGE, ClientCredentials, OAuthError, same_secret
 from mock_portal.sso._keys import ALGORITHM, SigningKeys
 from mock_portal.store import AccessToken, AuthorizationCode, Store
 from simulator.domain import LEVELS_OF_ASSURANCE, Account, Population, bundled_population
@@ -101,11 +101,7 @@ class SsoProvider:
 
     def authenticate(self, credentials: ClientCredentials, exchange: Exchange) -> SsoClient:
         """The client the credentials prove; `invalid_client` (401, finding SSO-006) if none."""
-        challenge = (
-            {"WWW-Authenticate": 'Basic realm="portalsim SSO"'}
-            if credentials.method == "client_secret_basic"
-            else {}
-        )
+        challenge = BASIC_CHALLENGE if credentials.method == "client_secret_basic" else {}
         client_id = credentials.client_id
         if not client_id:
             self.finding(exchange, "SSO-006", "$.client_id", None, "no client_id")
