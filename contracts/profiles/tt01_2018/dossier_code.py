@@ -71,10 +71,11 @@ def _dossier_codes(message: Message) -> Iterator[tuple[str, str, dict[str, objec
 def code_date_is_receipt_date(context: CheckContext, message: Message) -> Iterator[Violation]:
     for path, code, item in _dossier_codes(message):
         match = DOSSIER_CODE.match(code)
-        received = wire_datetime(text(item, "NgayTiepNhan"))
-        if match is None or received is None:
+        received_text = text(item, "NgayTiepNhan")
+        if match is None or wire_datetime(received_text) is None:
             continue
-        expected = received.strftime("%y%m%d")
+        # A real yyyyMMddHHmmss instant: its yyMMdd is what strftime("%y%m%d") would give.
+        expected = received_text[2:8]
         if match["day"] != expected:
             yield Violation(
                 path=path,
