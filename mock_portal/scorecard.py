@@ -15,7 +15,8 @@ Definitions (all over the messages journaled for the province's units):
   (a rule without `applies_to`, e.g. the schema and access rules, applies to every message);
   **failed**: those of them with at least one finding of the rule; **passed** = checks − failed;
   **findings**: the rule's findings (a message can break a rule at several places).
-- **scored**: the province's RPC messages (integration and catalogue; logins say nothing about
+- **scored**: the province's exchanges other than logins (integration and catalogue calls, its
+  payment calls and the platform's callbacks to it, its SSO requests; a login says nothing about
   the data a province syncs) not refused by a fault; **clean**: those without any finding of
   severity error.
 - **score** = 100 × clean ÷ scored, one decimal; null when scored is 0.
