@@ -227,12 +227,12 @@ class ProvinceDesk:
             if self._sso.interval <= 0 and not self._keeps_up(
                 self.sso_logins, SSO_LOGINS_PER_DOSSIER
             ):
-                return _PROGRESS_POLL
+                return _IDLE
             return self._sso.wait(now)
         if self._catalogue.interval <= 0 and not self._keeps_up(
             self.catalogue_reads, CATALOGUE_READS_PER_DOSSIER
         ):
-            return _PROGRESS_POLL
+            return _IDLE
         return self._catalogue.wait(now)
 
     def _keeps_up(self, done: int, per_dossier: float) -> bool:
