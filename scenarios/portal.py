@@ -31,8 +31,11 @@ dossier codes never collide; `--processes` sets it for its own workers), `--sso-
 `https://motcua-hxx.portalsim.test/sso/callback`, as `portalsim run` registers them; empty: no
 SSO logins).
 
-Payments are not among the flows yet (the province side of the payment platform needs a
-callback endpoint for the platform's confirmations).
+`--payment-secret` (PORTALSIM_PAYMENT_SECRET) and `--callback-port` (PORTALSIM_CALLBACK_PORT):
+the keys of every connected province's payment client `PS_Hxx` derive from the secret
+(`simulator.run.payments.payment_client`), and the platform's confirmations come to
+`http://HOST:PORT/hxx/paymentconfirm`, answered by the load process (one process only: with
+`--processes` or workers, leave payments out); without them, no payments.
 """
 
 from __future__ import annotations
@@ -79,6 +82,19 @@ class SsoLogins(ProvinceUser):
     @task
     def login(self) -> None:
         self.sso_login()
+
+
+class Payments(ProvinceUser):
+    """A dossier's fees paid when it reaches status 6 in a province connected to the payment
+    platform: createtransaction (HMAC check_sum, the bill from the catalogue's fees), then the
+    citizen pays on the platform's page; the platform confirms to the province's callback."""
+
+    flow = "payment"
+    weight = 1
+
+    @task
+    def pay(self) -> None:
+        self.pay_fees()
 
 
 class CatalogueReads(ProvinceUser):

@@ -39,12 +39,15 @@ from locust.runners import MasterRunner, WorkerRunner
 from locust.util.load_locustfile import load_locustfile
 
 from simulator.errors import UsageError
-from simulator.run.desk import Desk, InFlight, LoadOptions, ProvinceDesk
+from simulator.run.desk import Desk, LoadOptions, ProvinceDesk
 from simulator.run.events import LoadProgress
+from simulator.run.inflight import InFlight
+from simulator.run.options import LOCUST_OPTIONS, load_options
+from simulator.run.payments import callback_app, create_transaction, pay_fees
 from simulator.run.publish import HEADERS, Answer, UnitSession, parse_answer, publish_step
 from simulator.run.series import LoadSeries
 from simulator.run.sso import Reply, sso_login
-from simulator.synthetic import LoginRefused, load_profile_set
+from simulator.synthetic import LoginRefused
 
 __all__ = [
     "LoadResult",
@@ -60,36 +63,19 @@ logger = logging.getLogger("portalsim.load")
 _SPAWN_RATE = 100.0
 _DESKS: WeakKeyDictionary[Environment, Desk] = WeakKeyDictionary()
 
-#: (option, environment variable, default, help) of the scenarios' custom arguments
-_OPTIONS: tuple[tuple[str, str, str, str], ...] = (
-    ("--profile-set", "PORTALSIM_PROFILES", "field-reports",
-     "province profiles: clean, field-reports (-63: the former provinces) or a TOML file"),
-    ("--seed", "PORTALSIM_SEED", "1", "seed of the synthetic dossiers"),
-    ("--unit-password", "PORTALSIM_PASSWORD", "demo",
-     "every province unit's password at the portal (portalsim serve --demo: demo)"),
-    ("--time-factor", "PORTALSIM_TIME_FACTOR", "100000",
-     "simulated seconds per real second between a dossier's steps"),
-    ("--dossier-rate", "PORTALSIM_RATE", "5",
-     "new dossiers per second across the provinces, per load process; 0: as fast as possible"),
-    ("--load-partitions", "PORTALSIM_PARTITIONS", "0",
-     "number of load processes sharing one portal (default: --processes, else 1)"),
-    ("--sso-secret", "PORTALSIM_SSO_SECRET", "",
-     "client secret of every province's SSO client portalsim-hxx; empty: no SSO logins"),
-)  # fmt: skip
-
 
 def register_options(events: Events) -> None:
     """Add the scenarios' options to Locust's command line and web UI, and build the `Desk`
     of each load process when a test starts (not on a master, which sends nothing)."""
 
     def _options(parser: LocustArgumentParser) -> None:
-        for flag, variable, default, help_text in _OPTIONS:
+        for option in LOCUST_OPTIONS:
             parser.add_argument(
-                flag,
-                env_var=variable,
-                default=default,
-                help=f"{help_text} (env {variable}, default {default})",
-                is_secret=flag in ("--unit-password", "--sso-secret"),
+                option.flag,
+                env_var=option.variable,
+                default=option.default,
+                help=f"{option.help} (env {option.variable}, default {option.default!r})",
+                is_secret=option.secret,
             )
 
     def _build(environment: Environment, **_: Any) -> None:
@@ -101,8 +87,15 @@ def register_options(events: Events) -> None:
         # A new test from the web UI may come with other options: then a new desk.
         options = options_from(environment)
         if desk is None or desk.options != options:
-            _DESKS[environment] = Desk(options)
+            _DESKS[environment] = built = Desk(options)
             _freeze_heap()
+            if desk is None:  # the first test of this process: its callback endpoint
+                try:
+                    _serve_callbacks(built)
+                except OSError as error:
+                    logger.error("payment callbacks: cannot listen (%s); no payments", error)
+                    for province in built.provinces.values():
+                        province.payment = None
 
     hooks: Any = events  # Locust's event hooks carry no type hints
     hooks.init_command_line_parser.add_listener(_options)
@@ -120,22 +113,13 @@ def options_from(environment: Environment) -> LoadOptions:
             return str(given)
         return os.environ.get(variable) or default
 
-    raw = {flag: value(flag, variable, default) for flag, variable, default, _ in _OPTIONS}
-    partition, partitions = 0, int(raw["--load-partitions"])
+    raw = {o.flag: value(o.flag, o.variable, o.default) for o in LOCUST_OPTIONS}
+    partition, partitions = 0, 0
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
         partition = max(runner.worker_index, 0)
-        partitions = partitions or int(getattr(parsed, "processes", 0) or 0) or 1
-    return LoadOptions(
-        profiles=load_profile_set(raw["--profile-set"]),
-        seed=int(raw["--seed"]),
-        password=raw["--unit-password"],
-        time_factor=float(raw["--time-factor"]),
-        rate=float(raw["--dossier-rate"]),
-        partition=partition,
-        partitions=partitions or 1,
-        sso_secret=raw["--sso-secret"] or None,
-    )
+        partitions = int(getattr(parsed, "processes", 0) or 0)
+    return load_options(raw, partition=partition, partitions=partitions)
 
 
 def _freeze_heap() -> None:
@@ -215,7 +199,7 @@ class ProvinceUser(FastHttpUser):
     """One province unit's one-stop system; subclasses name their `flow` and their tasks."""
 
     abstract = True
-    #: "submission", "progress", "catalogue" or "sso" (see `simulator.run.desk.FLOWS`)
+    #: "submission", "progress", "catalogue", "sso" or "payment" (`simulator.run.desk.FLOWS`)
     flow: ClassVar[str] = "submission"
     #: one connection, as a one-stop system's HTTP client
     concurrency = 1
@@ -275,6 +259,21 @@ class ProvinceUser(FastHttpUser):
         if self.province.claim_catalogue(time.monotonic()):
             self.unit.catalogue(service, self.province.profile.unit)
 
+    def pay_fees(self) -> None:
+        """Pay the fees of the province's next dossier at status 6, if any: the one-stop system
+        creates the transaction, the citizen pays on the platform's page."""
+        owing = self.province.take_payment()
+        client = self.province.payment
+        if owing is None or client is None:
+            return
+        plan, transaction = owing
+        procedure = self.province.factory.catalogue.procedure(plan.lookup)
+        names = self._desk.names.get(plan.lookup)
+        if procedure is None or not procedure.fee_total or names is None:
+            return
+        body = create_transaction(plan, names, procedure.fee_total, client, transaction)
+        pay_fees(self._poster, self._poster, body)
+
     def _publish(self, dossier: InFlight) -> None:
         try:
             publish_step(self.unit, dossier, self._desk.names)
@@ -287,6 +286,18 @@ class ProvinceUser(FastHttpUser):
             raise
         finally:
             self.province.published(dossier, time.monotonic())
+
+
+def _serve_callbacks(desk: Desk) -> Any:
+    """The province's payment callback endpoint on 127.0.0.1 (None without payments)."""
+    port = desk.options.callback_port
+    if port is None or not desk.payment_clients:
+        return None
+    from gevent.pywsgi import WSGIServer  # type: ignore[import-untyped]
+
+    server = WSGIServer(("127.0.0.1", port), callback_app(desk.payment_clients), log=None)
+    server.start()
+    return server
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +337,7 @@ def run_load(
     )
     desk = _DESKS[environment] = Desk(options)
     _freeze_heap()
+    callbacks = _serve_callbacks(desk)
     runner = environment.create_local_runner()
     hooks: Any = environment.events  # Locust's event hooks carry no type hints
     hooks.init.fire(environment=environment, runner=runner, web_ui=None)
@@ -370,6 +382,8 @@ def run_load(
         reporter.kill()
         controller.kill()
         hooks.request.remove_listener(series.record)
+        if callbacks is not None:
+            callbacks.stop(timeout=2)
     return LoadResult(
         series,
         desk,

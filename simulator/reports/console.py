@@ -21,8 +21,8 @@ def _paint(text: str, band: str) -> str:
 
 
 def write_scorecard(report: Report, out: TextIO, *, colour: bool = False) -> None:
-    """One row per province: code, name, dossiers, messages, findings per family, score, band;
-    then totals, provinces per band and the verdict."""
+    """One row per province: code, name, dossiers, messages, payments succeeded ("—": none
+    created, not connected), findings per family, score, band; then totals and bands."""
     summary = report.summary()
     families = list(BASE_FAMILIES) + [
         f for f in report.families() if f in summary["by_family"] and f not in BASE_FAMILIES
@@ -32,7 +32,7 @@ def write_scorecard(report: Report, out: TextIO, *, colour: bool = False) -> Non
         [len("tỉnh, thành / province")] + [len(c["province"]["name"]) for c in report.scorecards]
     )
     head = (
-        f"{'mã':<3} {'tỉnh, thành / province':<{width}} {'hồ sơ':>6} {'t.điệp':>7} "
+        f"{'mã':<3} {'tỉnh, thành / province':<{width}} {'hồ sơ':>6} {'t.điệp':>7} {'t.toán':>6} "
         + " ".join(f"{f:>4}" for f in families)
         + f" {'điểm':>6}  mức / band"
     )
@@ -42,9 +42,11 @@ def write_scorecard(report: Report, out: TextIO, *, colour: bool = False) -> Non
         counts = family_counts(card)
         score = "—" if card["score"] is None else f"{card['score']:.1f}"
         cells = " ".join(f"{counts[f] or '·':>4}" for f in families)
+        payments = card["payments"]
+        paid = str(payments["succeeded"]) if payments["connected"] else "—"
         out.write(
             f"{card['province']['code']:<3} {card['province']['name']:<{width}} "
-            f"{card['dossiers']['synced']:>6} {card['messages']:>7} {cells} {score:>6}  "
+            f"{card['dossiers']['synced']:>6} {card['messages']:>7} {paid:>6} {cells} {score:>6}  "
             f"{paint(card['band'], card['band'])}\n"
         )
     bands = ", ".join(

@@ -140,16 +140,22 @@ def _scorecard_table(report: Report) -> str:
         province = card["province"]
         score = "—" if card["score"] is None else f"{card['score']:.1f}"
         cells = "".join(f'<td class="n">{counts[f] or ""}</td>' for f in families)
+        payments = card["payments"]
+        paid = (
+            f"{payments['succeeded']} / {payments['transactions']}"
+            if payments["connected"]
+            else "—"
+        )
         rows.append(
             f"<tr><td>{_e(province['code'])}</td><td>{_e(province['name'])}</td>"
             f'<td class="n">{card["dossiers"]["synced"]}</td><td class="n">{card["messages"]}</td>'
-            f'{cells}<td class="n">{score}</td><td>{_band(card["band"])}</td></tr>'
+            f'<td class="n">{paid}</td>{cells}<td class="n">{score}</td>'
+            f"<td>{_band(card['band'])}</td></tr>"
         )
     return (
         "<table><tr><th>mã</th><th>tỉnh, thành / province</th><th>hồ sơ / dossiers</th>"
-        f"<th>thông điệp / messages</th>{head}<th>điểm / score</th><th>mức / band</th></tr>"
-        + "".join(rows)
-        + "</table>"
+        "<th>thông điệp / messages</th><th>thanh toán / paid</th>"
+        f"{head}<th>điểm / score</th><th>mức / band</th></tr>" + "".join(rows) + "</table>"
     )
 
 

@@ -12,12 +12,11 @@ from simulator.run.desk import (
     CATALOGUE_READS_PER_DOSSIER,
     FLOWS,
     Desk,
-    InFlight,
     LoadOptions,
     ProvinceDesk,
-    triggered_faults,
 )
 from simulator.run.events import LoadProgress, LoadStarted, PortalStarted, RunEvent
+from simulator.run.inflight import InFlight, triggered_faults
 from simulator.run.portal import PortalProcess, free_port, portal_config, remove_database
 from simulator.run.publish import (
     CATALOGUE_SERVICES,

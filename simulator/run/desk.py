@@ -9,7 +9,9 @@ per province, not per user: the province's dossiers start at `rate × share` a s
 start times, so a slow answer does not lower the rate), whichever of its users is free; with
 rate 0 the users go as fast as the portal answers. Catalogue reads follow at 0.2 per dossier,
 and, in provinces integrated with the national SSO, citizens' logins at 0.5 per dossier (with
-rate 0 too: then they keep pace with the dossiers started).
+rate 0 too: then they keep pace with the dossiers started). In a province connected to the
+payment platform, a dossier that reaches status 6 waits for a payment user to pay its fees
+(`payments`).
 
 A dossier is played as the virtual province plays it (`simulator.synthetic.province`): its
 first publish when it is submitted, then each later step when its compressed wait has passed
@@ -25,14 +27,16 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
 from typing import Any
 
 from simulator.domain import bundled_population
+from simulator.run.inflight import InFlight, triggered_faults
+from simulator.run.payments import PaymentClientConfig, payment_client
 from simulator.run.spread import PartitionedCodes, allocation
 from simulator.run.sso import SsoClientConfig, sso_client
 from simulator.synthetic import (
@@ -54,14 +58,12 @@ __all__ = [
     "MAX_IN_FLIGHT",
     "SSO_LOGINS_PER_DOSSIER",
     "Desk",
-    "InFlight",
     "LoadOptions",
     "ProvinceDesk",
-    "triggered_faults",
 ]
 
 #: the flows a user can serve; a user class names its flow
-FLOWS = ("submission", "progress", "catalogue", "sso")
+FLOWS = ("submission", "progress", "catalogue", "sso", "payment")
 #: catalogue synchronisations (LayDanhSachTTHC, LayDanhMucCoQuan, …) per new dossier
 CATALOGUE_READS_PER_DOSSIER = 0.2
 #: citizens logging in through the national SSO per new dossier (of SSO-integrated provinces)
@@ -90,6 +92,10 @@ class LoadOptions:
     partitions: int = 1
     #: the SSO client secret of every province (`sso.sso_client`); None: no SSO logins
     sso_secret: str | None = None
+    #: the payment platform's keys derive from it (`payments.payment_client`); None: no payments
+    payment_secret: str | None = None
+    #: where this process answers the platform's confirmations (`paymentconfirm`)
+    callback_port: int | None = None
 
     def __post_init__(self) -> None:
         if not len(self.profiles):
@@ -103,42 +109,6 @@ class LoadOptions:
                 f"load partition {self.partition} is not below the number of partitions "
                 f"{self.partitions} (give every process its index and the same total)"
             )
-
-
-@dataclass(slots=True)
-class InFlight:
-    """One dossier being played: its plan, the next step to publish, what was sent."""
-
-    plan: DossierPlan
-    #: the wire time of each step published so far (the first is the planned receipt)
-    stamps: list[datetime]
-    step: int = 0
-    #: DongBoHoSoMC of steps 0 … dongbo_sent - 1 were sent
-    dongbo_sent: int = 0
-    #: steps whose CapNhatTienDoHoSoMC was sent
-    progress_sent: set[int] = field(default_factory=set)
-    #: the portal refused a sync, or a request failed: no further step is published
-    stopped: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return self.stopped or self.step >= len(self.plan.steps)
-
-
-def triggered_faults(dossier: InFlight) -> frozenset[Fault]:
-    """The planted faults the messages actually sent can show: none before the first sync; a
-    skipped status 9 once the final sync went; a status typed as a number once its update went."""
-    plan = dossier.plan
-    if dossier.dongbo_sent == 0:
-        return frozenset()
-    shown = set(plan.faults)
-    if Fault.ILLEGAL_TRANSITION in shown and dossier.dongbo_sent < len(plan.steps):
-        shown.discard(Fault.ILLEGAL_TRANSITION)
-    if Fault.WRONG_TYPE in shown:
-        wrong = next(n for n, step in enumerate(plan.steps) if step.wrong_type)
-        if wrong not in dossier.progress_sent:
-            shown.discard(Fault.WRONG_TYPE)
-    return frozenset(shown)
 
 
 @dataclass(slots=True)
@@ -194,6 +164,16 @@ class ProvinceDesk:
         self._logins = itertools.count(options.partition, options.partitions)
         self.sso_logins = 0
         self.catalogue_reads = 0
+        #: the province as a client of the payment platform; None when not connected
+        self.payment: PaymentClientConfig | None = (
+            payment_client(self.profile, options.payment_secret)
+            if options.payment_secret and options.callback_port and self.profile.payment_connected
+            else None
+        )
+        self._transactions = itertools.count(options.partition, options.partitions)
+        #: dossiers at status 6 whose fees a payment user has not paid yet
+        self.owing: deque[DossierPlan] = deque()
+        self.payments = 0
         self._due: list[tuple[float, int, InFlight]] = []
         self._order = itertools.count()
         #: dossiers a user is publishing right now
@@ -209,7 +189,7 @@ class ProvinceDesk:
 
     @property
     def in_flight(self) -> int:
-        return len(self._due) + self.active
+        return len(self._due) + self.active + len(self.owing)
 
     def pause(self, flow: str, now: float) -> float:
         """Seconds a user of `flow` should wait before its next task."""
@@ -221,6 +201,8 @@ class ProvinceDesk:
             if not self._due:
                 return _PROGRESS_POLL
             return min(_PROGRESS_POLL, max(0.0, self._due[0][0] - now))
+        if flow == "payment":
+            return 0.0 if self.owing else (_PROGRESS_POLL if self.payment else _IDLE)
         if flow == "sso":
             if self.sso is None:
                 return _IDLE
@@ -259,6 +241,20 @@ class ProvinceDesk:
         dossier.stamps.append(max(stamp, dossier.stamps[-1]))
         return dossier
 
+    def owe(self, dossier: InFlight) -> None:
+        """After a publish: a dossier of a connected province that now waits for its fees
+        (status 6) is queued for a payment user."""
+        steps = dossier.plan.steps
+        if self.payment is not None and dossier.step and steps[dossier.step - 1].status == "6":
+            self.owing.append(dossier.plan)
+
+    def take_payment(self) -> tuple[DossierPlan, str] | None:
+        """The next dossier to pay, with a transaction id never used before in this run."""
+        if not self.owing:
+            return None
+        self.payments += 1
+        return self.owing.popleft(), f"{self.profile.code}{next(self._transactions):010d}"
+
     def claim_catalogue(self, now: float) -> bool:
         if self.closing or not self._catalogue.claim(now):
             return False
@@ -286,8 +282,11 @@ class ProvinceDesk:
         return faults
 
     def published(self, dossier: InFlight, now: float) -> None:
-        """After a publish: the dossier waits for its next step, or it is done."""
+        """After a publish: the dossier waits for its next step, or it is done; its fees are
+        queued when it reached status 6."""
         self.active -= 1
+        if not dossier.stopped:
+            self.owe(dossier)
         if dossier.finished:
             self._settle(dossier)
             return
@@ -321,6 +320,7 @@ class ProvinceDesk:
             "dossiers": self.started,
             "completed": self.completed,
             "sso_logins": self.sso_logins,
+            "payments": self.payments,
             "faults": {fault.value: planted[fault] for fault in sorted(planted)},
             "rules": sorted(rules),
         }
@@ -344,10 +344,16 @@ class Desk:
                 made.codes = PartitionedCodes(made, options.partition, options.partitions)
             self.provinces[profile.code] = ProvinceDesk(made, options, clock)
         everyone = list(options.profiles.profiles)
-        integrated = [profile for profile in everyone if profile.sso_integrated]
-        self._allocations = {
-            flow: allocation(integrated if flow == "sso" and integrated else everyone)
-            for flow in FLOWS
+        among = {
+            "sso": [profile for profile in everyone if profile.sso_integrated],
+            "payment": [profile for profile in everyone if profile.payment_connected],
+        }
+        self._allocations = {flow: allocation(among.get(flow) or everyone) for flow in FLOWS}
+        #: payment clients by client_id, for answering the platform's confirmations
+        self.payment_clients = {
+            desk.payment.client_id: desk.payment
+            for desk in self.provinces.values()
+            if desk.payment is not None
         }
         #: what LayThuTuc answered per procedure code (`publish.publish_step`)
         self.names: dict[str, ProcedureNames] = {}

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from simulator.errors import InfrastructureError
+from simulator.run.payments import payment_client
 from simulator.run.sso import sso_client
 from simulator.synthetic import ProvinceProfile
 
@@ -45,11 +46,16 @@ def _toml(text: str) -> str:
 
 
 def portal_config(
-    profiles: Iterable[ProvinceProfile], password: str, sso_secret: str | None = None
+    profiles: Iterable[ProvinceProfile],
+    password: str,
+    sso_secret: str | None = None,
+    payments: tuple[str, str] | None = None,
 ) -> str:
     """The portal's TOML: lenient, one unit per province (`000.00.00.Hxx`, its people's
     committee), every unit with `password`; with `sso_secret`, every SSO-integrated province's
-    one-stop system as a client of the SSO provider (`simulator.run.sso.sso_client`)."""
+    one-stop system as a client of the SSO provider (`simulator.run.sso.sso_client`); with
+    `payments` (secret, callback base URL), every connected province as a client of the payment
+    platform (`simulator.run.payments.payment_client`)."""
     lines = ['mode = "lenient"', ""]
     chosen = list(profiles)
     for profile in chosen:
@@ -71,6 +77,20 @@ def portal_config(
                 f"redirect_uris = [{_toml(client.redirect_uri)}]",
                 "",
             ]
+    for profile in chosen:
+        if payments is not None and profile.payment_connected:
+            payer = payment_client(profile, *payments)
+            lines += [
+                "[[payment_clients]]",
+                f"client_id = {_toml(payer.client_id)}",
+                f"unit = {_toml(payer.unit)}",
+                f"hash_key_1 = {_toml(payer.hash_key_1)}",
+                f"hash_key_2 = {_toml(payer.hash_key_2)}",
+                f"callback_url = {_toml(payer.callback_url)}",
+                "",
+            ]
+    if payments is not None:
+        lines += ["[payments]", "callback_attempts = 3", 'callback_backoff = "1s"', ""]
     return "\n".join(lines)
 
 
@@ -93,16 +113,23 @@ class PortalProcess:
         port: int,
         host: str = "127.0.0.1",
         log: Path | None = None,
+        callback_port: int | None = None,
     ) -> None:
         self.database = database
         self.host, self.port = host, port
         self.password = secrets.token_urlsafe(18)
         self.sso_secret = secrets.token_urlsafe(24)
+        self.payment_secret = secrets.token_urlsafe(24)
+        #: where the load answers the payment platform's confirmations; None: no payments
+        self.callback_port = callback_port
+        payments = (
+            (self.payment_secret, f"http://{host}:{callback_port}") if callback_port else None
+        )
         self._workdir = tempfile.TemporaryDirectory(prefix="portalsim-run-")
         self._config = Path(self._workdir.name) / "portal.toml"
         descriptor = os.open(self._config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(portal_config(profiles, self.password, self.sso_secret))
+            handle.write(portal_config(profiles, self.password, self.sso_secret, payments))
         self.log = log or Path(self._workdir.name) / "portal.log"
         self._process: subprocess.Popen[bytes] | None = None
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from simulator.run.desk import InFlight
+from simulator.run.inflight import InFlight
 from simulator.synthetic import (
     LoginRefused,
     ProcedureNames,

@@ -50,7 +50,7 @@ __all__ = [
 
 DATABASE_NAME = "portal.sqlite3"
 #: users per province when --users is not given: one per flow, two for progress syncs
-USERS_PER_PROVINCE = 5
+USERS_PER_PROVINCE = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +187,10 @@ def run_simulation(prepared: Prepared, on_event: Callable[[RunEvent], None]) -> 
     settings = prepared.settings
     remove_database(prepared.database)
     port = settings.port if settings.port is not None else free_port()
-    with PortalProcess(prepared.database, prepared.profiles, port=port) as portal:
+    callbacks = free_port()
+    with PortalProcess(
+        prepared.database, prepared.profiles, port=port, callback_port=callbacks
+    ) as portal:
         on_event(PortalStarted(portal.url, prepared.database))
         from simulator.load import run_load  # Locust monkey-patches on import: only now
 
@@ -198,6 +201,8 @@ def run_simulation(prepared: Prepared, on_event: Callable[[RunEvent], None]) -> 
             time_factor=settings.time_factor,
             rate=settings.rate,
             sso_secret=portal.sso_secret,
+            payment_secret=portal.payment_secret,
+            callback_port=callbacks,
         )
         on_event(
             LoadStarted(prepared.users, len(prepared.profiles), settings.duration, settings.rate)

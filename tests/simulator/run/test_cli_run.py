@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[3]
 TWO_PROVINCES = """
 name = "two-provinces"
 description = "Thanh Hóa: dossier codes dated the filing day, old phone numbers, SSO logins \
-without nonce; Gia Lai: unknown procedures, late syncs, status 9 skipped, SSO logins without PKCE"
+without nonce; Gia Lai: unknown procedures, late syncs, status 9 skipped, SSO logins without PKCE, \
+not connected to payments"
 units = "2025"
 
 [provinces."38"]
@@ -44,6 +45,7 @@ sso_no_nonce = 0.3
 
 [provinces."52"]
 share = 0.5
+payment_connected = false
 [provinces."52".faults]
 procedure_unknown = 0.3
 late_sync = 0.3
@@ -111,7 +113,8 @@ def test_a_clean_set_gives_no_findings(tmp_path: Path) -> None:
 def test_a_faulty_set_shows_exactly_the_planted_faults(faulty: Finished) -> None:
     """Per province, the rules with findings are those the ground truth of its dossiers and
     SSO logins says (recomputed here from the profile file and the seed): HS, ID and SSO for
-    Thanh Hóa, TT, LC and SSO for Gia Lai; the other 32 provinces have no data."""
+    Thanh Hóa, TT, LC and SSO for Gia Lai; Thanh Hóa paid every fee it asked for, Gia Lai is
+    not connected to payments; the other 32 provinces have no data."""
     assert faulty.exit_code == 0, faulty.stderr
     document = faulty.scorecard()
     truth = document["run"]["truth"]
@@ -133,6 +136,11 @@ def test_a_faulty_set_shows_exactly_the_planted_faults(faulty: Finished) -> None
         assert _found(cards[code]) == expected == set(truth[code]["rules"])
     assert {rule.split("-")[0] for rule in _found(cards["38"])} == {"HS", "ID", "SSO"}
     assert {rule.split("-")[0] for rule in _found(cards["52"])} == {"TT", "LC", "SSO"}
+    paid = cards["38"]["payments"]
+    assert paid["connected"]
+    assert paid["succeeded"] == paid["transactions"] == truth["38"]["payments"] > 0
+    assert not cards["52"]["payments"]["connected"]
+    assert truth["52"]["payments"] == 0
     silent = [card for code, card in cards.items() if code not in ("38", "52")]
     assert len(silent) == 32
     assert all(card["band"] == "chưa có dữ liệu" for card in silent)

@@ -188,6 +188,37 @@ def test_truth_counts_planted_faults_and_their_rules() -> None:
         "dossiers": 3,
         "completed": 3,
         "sso_logins": 0,
+        "payments": 0,
         "faults": {"bad-phone": 3},
         "rules": ["ID-003"],
     }
+
+
+def test_dossiers_at_status_6_wait_for_a_payment_user_in_connected_provinces() -> None:
+    """After the publish of status 6, a connected province queues the dossier's fees, each
+    with a new transaction id; an unconnected one never does."""
+    profiles = _two()
+    gia_lai = dataclasses.replace(profiles.profiles[1], payment_connected=False)
+    profiles = dataclasses.replace(profiles, profiles=(profiles.profiles[0], gia_lai))
+    desk = _desk(profiles, rate=0.0, payment_secret="p" * 20, callback_port=9)
+    owing: list[str] = []
+    for code in ("38", "52"):
+        province = desk.provinces[code]
+        for _ in range(40):
+            dossier = province.submit(0.0)
+            assert dossier is not None
+            for number, step in enumerate(dossier.plan.steps):
+                dossier.step = dossier.dongbo_sent = number + 1
+                province.active += number > 0
+                province.published(dossier, 0.0)
+                if step.status == "6" and code == "38":
+                    owing.append(dossier.plan.code)
+            province._due.clear()
+    thanh_hoa = desk.provinces["38"]
+    paid = [thanh_hoa.take_payment() for _ in owing]
+    assert [plan.code for plan, _ in filter(None, paid)] == owing
+    assert len({transaction for _, transaction in filter(None, paid)}) == len(owing) > 0
+    assert thanh_hoa.take_payment() is None
+    assert desk.provinces["52"].payment is None
+    assert not desk.provinces["52"].owing
+    assert set(desk.payment_clients) == {"PS_H56"}

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
+from contracts.payments import create_checksum
 from mock_portal._portal import Portal
 from simulator.run import (
     CATALOGUE_SERVICES,
@@ -21,6 +23,7 @@ from simulator.run import (
     UnitSession,
     publish_step,
 )
+from simulator.run.payments import callback_app, confirm_answer, payment_client
 from simulator.run.sso import sso_login
 from simulator.synthetic import (
     DossierFactory,
@@ -214,3 +217,33 @@ def test_a_refused_login_is_an_error_not_a_finding(tmp_path: Path) -> None:
     poster = _Scripted([Answer(401, None)])
     with pytest.raises(LoginRefused, match=r"000\.00\.00\.H56"):
         UnitSession(poster, "000.00.00.H56", "wrong").token()
+
+
+def test_a_province_acknowledges_only_confirmations_signed_with_its_key() -> None:
+    """paymentconfirm: return_code 0 for the client's checksum, the same for a duplicate, -1
+    for a forged one or an unknown client; not JSON is 400; other paths 404."""
+    profile = _profiles(FaultRates()).profiles[0]
+    client = payment_client(profile, "bí-mật")
+    body = {
+        "client_id": client.client_id,
+        "transaction_id": "380000000001",
+        "trans_amount": "20000",
+        "command": "PAY",
+        "version": "3.0",
+        "addition_fee": "0",
+        "status": "0",
+    }
+    signed = {**body, "check_sum": create_checksum(client.hash_key_2.encode(), body)}
+    clients = {client.client_id: client}
+    good = orjson.dumps(signed)
+    assert confirm_answer(good, clients) == confirm_answer(good, clients)
+    assert orjson.loads(confirm_answer(good, clients)[1])["return_code"] == 0
+    forged = orjson.dumps({**signed, "trans_amount": "1"})
+    assert orjson.loads(confirm_answer(forged, clients)[1])["return_code"] == -1
+    assert orjson.loads(confirm_answer(good, {})[1])["return_code"] == -1
+    assert confirm_answer(b"{", clients)[0] == 400
+    seen: list[str] = []
+    app = callback_app(clients)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/h56/dptracuuthanhtoanhs"}
+    assert list(app(environ, lambda status, headers: seen.append(status)))
+    assert seen == ["404 Not Found"]
