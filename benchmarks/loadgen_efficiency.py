@@ -20,7 +20,7 @@ Soak (`--soak`): `portalsim run --duration 10m` in a subprocess at a steady rate
 run's process (and, for information, of its portal) is sampled every 5 s. Target: growth after
 the first minute < 20 %.
 
-    .venv/bin/python benchmarks/loadgen_efficiency.py [--seconds 15] [--users 170] [--repeat 5]
+    .venv/bin/python benchmarks/loadgen_efficiency.py [--seconds 15] [--users 204] [--repeat 5]
     .venv/bin/python benchmarks/loadgen_efficiency.py --soak [--soak-minutes 10] [--rate 5]
 
 Exit 0 when every target measured is met, 3 when one is missed, 2 on a usage error.
@@ -297,7 +297,7 @@ def soak(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="length of a round")
-    parser.add_argument("--users", type=int, default=170, help="Locust users (5 per province)")
+    parser.add_argument("--users", type=int, default=204, help="Locust users (6 per province)")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of each mode")
     parser.add_argument("--soak", action="store_true", help="the 10-minute memory run instead")
     parser.add_argument("--soak-minutes", type=float, default=10.0)

@@ -13,8 +13,8 @@ makes the same dossier codes):
 
     portalsim serve --demo --database /tmp/portal.sqlite3
     locust -f scenarios/portal.py --host http://127.0.0.1:8080              # web UI on :8089
-    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless -u 170 -r 100 -t 1m
-    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless --processes 2 -u 340
+    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless -u 204 -r 100 -t 1m
+    locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless --processes 2 -u 408
     locust -f scenarios/portal.py --master --host http://PORTAL:8080          # one machine …
     locust -f scenarios/portal.py --worker --master-host MASTER --load-partitions 8   # … others
 

@@ -21,7 +21,6 @@ import os
 import time
 from argparse import Namespace
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -40,7 +39,7 @@ from locust.util.load_locustfile import load_locustfile
 
 from simulator.errors import UsageError
 from simulator.run.desk import Desk, LoadOptions, ProvinceDesk
-from simulator.run.events import LoadProgress
+from simulator.run.events import LoadProgress, LoadResult
 from simulator.run.inflight import InFlight
 from simulator.run.options import LOCUST_OPTIONS, load_options
 from simulator.run.payments import callback_app, create_transaction, pay_fees
@@ -50,7 +49,6 @@ from simulator.run.sso import Reply, sso_login
 from simulator.synthetic import LoginRefused
 
 __all__ = [
-    "LoadResult",
     "ProvinceUser",
     "desk_of",
     "options_from",
@@ -300,18 +298,6 @@ def _serve_callbacks(desk: Desk) -> Any:
     return server
 
 
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    series: LoadSeries
-    desk: Desk
-    users: int
-    #: epoch seconds when the users started, and when the last one stopped
-    started: float
-    ended: float
-    #: exceptions raised in users' tasks (bugs, not findings)
-    exceptions: int
-
-
 def run_load(
     options: LoadOptions,
     *,
@@ -391,4 +377,11 @@ def run_load(
         started,
         time.time(),
         sum(e["count"] for e in runner.exceptions.values()),
+        sorted(
+            (
+                {"name": error.name, "error": str(error.error), "count": error.occurrences}
+                for error in environment.stats.errors.values()
+            ),
+            key=lambda entry: (entry["name"], entry["error"]),
+        ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TextIO
 
@@ -85,7 +86,7 @@ class _Progress:
 @click.option(
     "--users",
     type=click.IntRange(min=1),
-    help="Locust users, each one province unit in one flow (default: 5 per province).",
+    help="Locust users, each one province unit in one flow (default: 6 per province).",
 )
 @click.option(
     "--rate",
@@ -175,6 +176,10 @@ def run_command(
     )
     prepared = prepare(settings)
     progress = _Progress(stderr())
+    # What Locust logs (a worker short of CPU, a user's error) goes to stderr, marked as its.
+    logging.basicConfig(
+        stream=progress.stream, level=logging.WARNING, format="portalsim: load: %(message)s"
+    )
     try:
         outcome = run_simulation(prepared, progress)
     finally:

@@ -15,7 +15,7 @@ from simulator.run.desk import (
     LoadOptions,
     ProvinceDesk,
 )
-from simulator.run.events import LoadProgress, LoadStarted, PortalStarted, RunEvent
+from simulator.run.events import LoadProgress, LoadResult, LoadStarted, PortalStarted, RunEvent
 from simulator.run.inflight import InFlight, triggered_faults
 from simulator.run.portal import PortalProcess, free_port, portal_config, remove_database
 from simulator.run.publish import (
@@ -53,6 +53,7 @@ __all__ = [
     "InFlight",
     "LoadOptions",
     "LoadProgress",
+    "LoadResult",
     "LoadSeries",
     "LoadStarted",
     "PartitionedCodes",

@@ -1,11 +1,16 @@
-"""What a simulation run tells its outputs as it goes: events, rendered by the CLI (or ignored)."""
+"""What a simulation run tells its outputs as it goes (events, rendered by the CLI or ignored),
+and what its load left (`LoadResult`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["LoadProgress", "LoadStarted", "PortalStarted", "RunEvent"]
+from simulator.run.desk import Desk
+from simulator.run.series import LoadSeries
+
+__all__ = ["LoadProgress", "LoadResult", "LoadStarted", "PortalStarted", "RunEvent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +41,17 @@ class LoadProgress:
 
 
 RunEvent = PortalStarted | LoadStarted | LoadProgress
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    series: LoadSeries
+    desk: Desk
+    users: int
+    #: epoch seconds when the users started, and when the last one stopped
+    started: float
+    ended: float
+    #: exceptions raised in users' tasks (bugs, not findings)
+    exceptions: int
+    #: Locust's failures: request name, what went wrong, how often
+    errors: list[dict[str, Any]]

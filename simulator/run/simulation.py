@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contracts.profiles import load as load_profile
 from mock_portal.config import ConfigError
@@ -31,12 +31,9 @@ from simulator.errors import InfrastructureError, UsageError
 from simulator.reports import Report, build_report, store_run_metadata, write_reports
 from simulator.reports.gate import Gate, GateError
 from simulator.run.desk import LoadOptions
-from simulator.run.events import LoadStarted, PortalStarted, RunEvent
+from simulator.run.events import LoadResult, LoadStarted, PortalStarted, RunEvent
 from simulator.run.portal import PortalProcess, free_port, remove_database
 from simulator.synthetic import ProfileSet, load_profile_set
-
-if TYPE_CHECKING:
-    from simulator.load import LoadResult
 
 __all__ = [
     "DATABASE_NAME",
@@ -176,6 +173,7 @@ def _metadata(prepared: Prepared, url: str, result: LoadResult) -> dict[str, Any
         "gate": settings.gate.to_json() if settings.gate is not None else None,
         "dossiers": {"started": result.desk.started, "completed": result.desk.completed},
         "exceptions": result.exceptions,
+        "errors": result.errors,
         "load": result.series.to_json(seconds),
         "truth": result.desk.truth(),
     }
