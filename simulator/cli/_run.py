@@ -93,7 +93,7 @@ class _Progress:
     default=5.0,
     show_default=True,
     type=click.FloatRange(min=0),
-    help="New dossiers per second nationally (each about 19 requests over its life); "
+    help="New dossiers per second nationally (each about 20 requests over its life); "
     "0: as fast as the portal answers.",
 )
 @click.option("--seed", default=1, show_default=True, type=int, help="Seed of the dossiers.")
