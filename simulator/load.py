@@ -11,6 +11,8 @@ imports it inside the command, after its checks.
 - `run_load`: Locust as a library (`Environment`, a local runner, a greenlet that ends the load
   after its duration and drains the dossiers in flight), the request event feeding a
   `LoadSeries`.
+- The province's payment callback endpoint, a gevent WSGI server in the load process answering
+  the platform's confirmations (`simulator.run.payments.callback_app`).
 """
 
 from __future__ import annotations
