@@ -16,7 +16,7 @@ makes the same dossier codes):
     locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless -u 204 -r 100 -t 1m
     locust -f scenarios/portal.py --host http://127.0.0.1:8080 --headless --processes 2 -u 408
     locust -f scenarios/portal.py --master --host http://PORTAL:8080          # one machine …
-    locust -f scenarios/portal.py --worker --master-host MASTER --load-partitions 8   # … others
+    locust -f scenarios/portal.py --worker --master-host MASTER                  # … others
 
 then `portalsim report --database /tmp/portal.sqlite3` for the scorecard. Or let portalsim do
 it all, its own portal included: `portalsim run`.
@@ -25,8 +25,8 @@ Options (Locust custom arguments; also environment variables and web UI fields):
 `--profile-set` (PORTALSIM_PROFILES, default field-reports), `--seed` (PORTALSIM_SEED, 1),
 `--unit-password` (PORTALSIM_PASSWORD, demo), `--time-factor` (PORTALSIM_TIME_FACTOR, 100000),
 `--dossier-rate` (PORTALSIM_RATE, 5 a second per load process; 0: as fast as possible),
-`--load-partitions` (PORTALSIM_PARTITIONS: how many load processes share the portal, so their
-dossier codes never collide; `--processes` sets it for its own workers), `--sso-secret`
+`--load-partitions` (PORTALSIM_PARTITIONS: workers number their dossier codes apart by the index
+their master gives them, modulo this; default 16, so more than 16 workers need more), `--sso-secret`
 (PORTALSIM_SSO_SECRET: the secret of every province's SSO client `portalsim-hxx`, redirect URI
 `https://motcua-hxx.portalsim.test/sso/callback`, as `portalsim run` registers them; empty: no
 SSO logins).

@@ -114,12 +114,9 @@ def options_from(environment: Environment) -> LoadOptions:
         return os.environ.get(variable) or default
 
     raw = {o.flag: value(o.flag, o.variable, o.default) for o in LOCUST_OPTIONS}
-    partition, partitions = 0, 0
     runner = environment.runner
-    if isinstance(runner, WorkerRunner):
-        partition = max(runner.worker_index, 0)
-        partitions = int(getattr(parsed, "processes", 0) or 0)
-    return load_options(raw, partition=partition, partitions=partitions)
+    worker = runner.worker_index if isinstance(runner, WorkerRunner) else None
+    return load_options(raw, worker=worker)
 
 
 def _freeze_heap() -> None:

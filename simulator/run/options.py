@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from simulator.run.desk import LoadOptions
 from simulator.synthetic import load_profile_set
 
-__all__ = ["LOCUST_OPTIONS", "LocustOption", "load_options"]
+__all__ = ["LOCUST_OPTIONS", "WORKER_PARTITIONS", "LocustOption", "load_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,8 @@ LOCUST_OPTIONS = (
         "--load-partitions",
         "PORTALSIM_PARTITIONS",
         "0",
-        "number of load processes sharing one portal (default: --processes, else 1)",
+        "dossier-code partitions of the load processes sharing one portal (default: 16 for "
+        "workers, 1 alone)",
     ),
     LocustOption(
         "--sso-secret",
@@ -81,10 +82,21 @@ LOCUST_OPTIONS = (
 )
 
 
-def load_options(values: Mapping[str, str], *, partition: int, partitions: int) -> LoadOptions:
-    """`LoadOptions` from option values by flag; `partitions` counts the processes of a
-    `--processes` run (0: not one), `--load-partitions` overrides it. ValueError if wrong."""
-    given = int(values["--load-partitions"]) or partitions or 1
+#: partitions of a distributed run when `--load-partitions` is not given: more than the workers
+#: of any run here, since a worker that reconnects to its master gets a new index
+WORKER_PARTITIONS = 16
+
+
+def load_options(values: Mapping[str, str], *, worker: int | None) -> LoadOptions:
+    """`LoadOptions` from option values by flag; `worker`: the index its master gave this
+    worker process (None: not a worker). A worker takes partition index mod partitions, of
+    `--load-partitions` or `WORKER_PARTITIONS`. ValueError if a value is wrong."""
+    declared = int(values["--load-partitions"])
+    if worker is None:
+        partition, given = 0, declared or 1
+    else:
+        given = declared or WORKER_PARTITIONS
+        partition = max(worker, 0) % given
     port = int(values["--callback-port"])
     return LoadOptions(
         profiles=load_profile_set(values["--profile-set"]),

@@ -11,6 +11,7 @@ import pytest
 
 from simulator.domain import VN_TZ
 from simulator.run import Desk, InFlight, LoadOptions, allocation, triggered_faults
+from simulator.run.options import LOCUST_OPTIONS, WORKER_PARTITIONS, load_options
 from simulator.synthetic import (
     DossierFactory,
     Fault,
@@ -222,3 +223,17 @@ def test_dossiers_at_status_6_wait_for_a_payment_user_in_connected_provinces() -
     assert desk.provinces["52"].payment is None
     assert not desk.provinces["52"].owing
     assert set(desk.payment_clients) == {"PS_H56"}
+
+
+def test_workers_take_their_partition_from_the_index_their_master_gives() -> None:
+    """Alone: partition 0 of 1. A worker: its index modulo 16 (or --load-partitions), so a
+    worker that reconnected with a new index still fits."""
+    values = {option.flag: option.default for option in LOCUST_OPTIONS}
+    values["--profile-set"] = "clean"
+    alone = load_options(values, worker=None)
+    assert (alone.partition, alone.partitions) == (0, 1)
+    worker = load_options(values, worker=18)
+    assert (worker.partition, worker.partitions) == (18 % WORKER_PARTITIONS, WORKER_PARTITIONS)
+    declared = load_options({**values, "--load-partitions": "40"}, worker=18)
+    assert (declared.partition, declared.partitions) == (18, 40)
+    assert load_options({**values, "--sso-secret": "x" * 20}, worker=None).sso_secret == "x" * 20
