@@ -34,9 +34,7 @@ from mock_portal.sso._http import (
     OAuthError,
     Params,
     invalid_request,
-    parse_params,
-    query_string,
-    read_form,
+    read_params,
     shown,
     shown_unreadable,
 )
@@ -58,16 +56,10 @@ _URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 async def handle_authorize(portal: Portal, request: Request) -> Response:
     exchange = Exchange.of(request, portal.clock())
     exchange.kind = AUTHORIZE_KIND
-    raw = b""
-    try:
-        if request.method == "GET":
-            raw = query_string(request)
-        else:
-            raw = await read_form(request, portal.config.limits.max_body_bytes)
-        params = parse_params(raw)
-    except OAuthError as error:
+    raw, params = await read_params(request, portal.config.limits.max_body_bytes)
+    if isinstance(params, OAuthError):
         exchange.body = shown_unreadable(raw)
-        return await _page(portal, exchange, error.error, error.description, error.status)
+        return await _page(portal, exchange, params.error, params.description, params.status)
     exchange.body = shown(params)
     from_page = params.pop(PAGE_MARK, None) is not None
     return await _authorize(portal, request, exchange, params, judge=not from_page)

@@ -143,6 +143,21 @@ async def read_form(request: Request, max_bytes: int) -> bytes:
         raise OAuthError("invalid_request", error.message, status=error.status) from None
 
 
+async def read_params(request: Request, max_bytes: int) -> tuple[bytes, Params | OAuthError]:
+    """(raw, parameters) of a GET query or a form POST, or the error in place of the parameters,
+    with the raw bytes kept either way for the journal."""
+    raw = b""
+    try:
+        raw = (
+            query_string(request)
+            if request.method == "GET"
+            else await read_form(request, max_bytes)
+        )
+        return raw, parse_params(raw)
+    except OAuthError as error:
+        return raw, error
+
+
 def query_string(request: Request) -> bytes:
     raw: bytes = request.scope.get("query_string", b"")
     return raw

@@ -34,6 +34,7 @@ from mock_portal.sso._http import (
     parse_params,
     query_string,
     read_form,
+    read_params,
     shown,
     shown_unreadable,
 )
@@ -206,16 +207,12 @@ def _introspect(
 async def handle_logout(portal: Portal, request: Request) -> Response:
     exchange = Exchange.of(request, portal.clock())
     exchange.kind = LOGOUT_KIND
-    raw = b""
-    try:
-        if request.method == "GET":
-            raw = query_string(request)
-        else:
-            raw = await read_form(request, portal.config.limits.max_body_bytes)
-        params = parse_params(raw)
-    except OAuthError as error:
+    raw, params = await read_params(request, portal.config.limits.max_body_bytes)
+    if isinstance(params, OAuthError):
         exchange.body = shown_unreadable(raw)
-        return await _logout_error(portal, exchange, error.error, error.description, error.status)
+        return await _logout_error(
+            portal, exchange, params.error, params.description, params.status
+        )
     exchange.body = shown(params)
     return await _logout(portal, exchange, params)
 
