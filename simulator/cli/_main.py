@@ -10,6 +10,7 @@ from typing import TextIO
 
 import click
 
+from simulator.cli._plan import plan_group
 from simulator.cli._report import report_command
 from simulator.cli._rules import rules_command
 from simulator.cli._run import run_command
@@ -34,6 +35,7 @@ cli.add_command(rules_command)
 cli.add_command(serve_command)
 cli.add_command(run_command)
 cli.add_command(report_command)
+cli.add_command(plan_group)
 
 
 def run(
