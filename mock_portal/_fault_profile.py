@@ -24,7 +24,9 @@ MAX_LATENCY_MS = 300_000.0
 DEFAULT_STATUSES = (500, 502, 503, 504)
 DISTRIBUTIONS = ("fixed", "uniform", "lognormal")
 
-_SECTIONS = ("latency", "errors", "malformed", "hang", "drop", "maintenance", "seed")
+_SECTIONS = ("latency", "errors", "malformed", "hang", "drop", "stall", "maintenance", "seed")
+#: the longest stall, so a forgotten profile cannot freeze the portal for good
+MAX_STALL_SECONDS = 60.0
 _LATENCY_KEYS = ("distribution", "ms", "min_ms", "max_ms", "median_ms", "sigma", "rate")
 
 
@@ -96,6 +98,9 @@ class FaultProfile:
     hang_rate: float = 0.0
     hang_seconds: float = 65.0
     drop_rate: float = 0.0
+    #: every `stall_every`-th request freezes the portal for `stall_seconds` (0: no stalls)
+    stall_every: int = 0
+    stall_seconds: float = 1.0
     maintenance: tuple[Window, ...] = ()
     seed: int | None = None
 
@@ -114,6 +119,9 @@ def parse_profile(raw: object, where: str = "") -> FaultProfile:
     hang = _table(raw, "hang", ("rate", "seconds"), prefix)
     malformed = _table(raw, "malformed", ("rate",), prefix)
     drop = _table(raw, "drop", ("rate",), prefix)
+    stall = _table(raw, "stall", ("every", "seconds"), prefix)
+    if stall and "every" not in stall:
+        raise FaultProfileError(f"{prefix}stall.every: required (a stall every N requests)")
     profile = FaultProfile(
         latency=(
             _latency(_table(raw, "latency", _LATENCY_KEYS, prefix), f"{prefix}latency")
@@ -129,6 +137,14 @@ def parse_profile(raw: object, where: str = "") -> FaultProfile:
             hang.get("seconds", 65), f"{prefix}hang.seconds", 0.0, MAX_HANG_SECONDS, open_low=True
         ),
         drop_rate=_rate(drop.get("rate", 0.0), f"{prefix}drop.rate"),
+        stall_every=_int(stall.get("every", 0), f"{prefix}stall.every", 0, 10**9),
+        stall_seconds=_number(
+            stall.get("seconds", 1.0),
+            f"{prefix}stall.seconds",
+            0.0,
+            MAX_STALL_SECONDS,
+            open_low=True,
+        ),
         maintenance=_windows(raw.get("maintenance", []), f"{prefix}maintenance"),
         seed=None if raw.get("seed") is None else _int(raw["seed"], f"{prefix}seed", 0, 2**63),
     )

@@ -14,6 +14,7 @@ A profile (TOML table / JSON object; every section optional)::
      "malformed": {"rate": 0.01},
      "hang": {"rate": 0.0, "seconds": 65},
      "drop": {"rate": 0.0},
+     "stall": {"every": 200, "seconds": 1.0},
      "maintenance": [{"start": "2026-03-02T08:00:00+07:00", "end": "2026-03-02T09:00:00+07:00"},
                      {"daily": "12:00-12:30"}],
      "seed": 42}
@@ -32,10 +33,17 @@ What each fault does (every one is marked in the journal's `fault` column with t
   and closes the connection, so the client sees the connection cut mid-response (httpx:
   `RemoteProtocolError`). In-process (httpx's ASGI transport) the missing body fails an assertion.
 - latency (`latency:120ms`): the request waits, then is processed normally.
+- stall (`stall:1s`): every `every`-th request freezes the portal for `seconds`: it and every
+  request arriving before the freeze ends wait until its end, then are processed normally, as a
+  garbage-collection pause or a locked table would hold them. The count and the freeze are per
+  worker process (and per profile), so with several workers each freezes on its own. Made for
+  the honesty check of open-model load (`portalsim plan probe`): a closed-model client stops
+  sending during a freeze and so hides it.
 
 Rates are shares of requests: one uniform draw picks hang, drop, error, malformed or none, in
 that order, so the four refusing rates may add up to at most 1; latency applies (with its own
-`rate`) only to requests no other fault hit. A request refused by a fault records no findings
+`rate`) only to requests no other fault hit. A stall comes before the draw (after maintenance): a
+request held by a stall gets no other fault. A request refused by a fault records no findings
 and changes no dossier: the province is not blamed for the portal's faults.
 
 Reproducible runs: each unit draws from its own generator, seeded from the profile's `seed`
@@ -91,6 +99,8 @@ __all__ = [
 ]
 
 GLOBAL_SCOPE = "*"
+#: labels of faults that delay a request and then let it through (the others refuse it)
+_DELAYS = ("latency:", "stall:")
 RELOAD_SECONDS = 1.0
 _log = logging.getLogger(__name__)
 
@@ -109,7 +119,7 @@ def _key(raw: object) -> str:
 
 def refuses(label: str) -> bool:
     """Whether a journaled fault label means the portal refused the message (all but latency)."""
-    return not label.startswith("latency:")
+    return not label.startswith(_DELAYS)
 
 
 def check_scope(scope: str) -> str:
@@ -125,7 +135,7 @@ def check_scope(scope: str) -> str:
 class FaultDecision:
     """What to do to one request: its kind, journal label, status and how long to wait first."""
 
-    kind: str  # maintenance | error | malformed | hang | drop | latency
+    kind: str  # maintenance | error | malformed | hang | drop | stall | latency
     label: str
     status: int = 200
     wait_seconds: float = 0.0
@@ -134,7 +144,7 @@ class FaultDecision:
 
     @property
     def refuses(self) -> bool:
-        return self.kind != "latency"
+        return self.kind not in ("latency", "stall")
 
 
 class DroppedResponse(Response):
@@ -185,6 +195,8 @@ class FaultInjector:
         self._loaded_at: float | None = None
         self._profiles: dict[str, tuple[str, FaultProfile]] = {}
         self._rngs: dict[tuple[str, str, str], random.Random] = {}
+        # per (scope, profile key): requests counted, and the monotonic end of the current stall
+        self._stalls: dict[tuple[str, str], list[float]] = {}
 
     # profiles ---------------------------------------------------------------------------------
 
@@ -236,6 +248,7 @@ class FaultInjector:
         if profiles != self._profiles:
             current = {(scope, key) for scope, (key, _profile) in profiles.items()}
             self._rngs = {k: rng for k, rng in self._rngs.items() if (k[1], k[2]) in current}
+            self._stalls = {k: v for k, v in self._stalls.items() if k in current}
             self._profiles = profiles
 
     def _profile_for(self, unit: str | None) -> tuple[str, str, FaultProfile] | None:
@@ -261,6 +274,10 @@ class FaultInjector:
             if end is not None:
                 wait = max(1, math.ceil((end - now).total_seconds()))
                 return FaultDecision("maintenance", "maintenance", 503, retry_after=wait)
+        if profile.stall_every:
+            stalled = self._stall(scope, key, profile)
+            if stalled is not None:
+                return stalled
         rng = self._rng(unit or "", scope, key, profile)
         draw = rng.random()
         if draw < (edge := profile.hang_rate):
@@ -279,6 +296,19 @@ class FaultInjector:
             ms = latency.sample_ms(rng)
             return FaultDecision("latency", f"latency:{round(ms)}ms", wait_seconds=ms / 1000)
         return None
+
+    def _stall(self, scope: str, key: str, profile: FaultProfile) -> FaultDecision | None:
+        """Count the request; the wait when it falls in a stall or opens one, else None."""
+        state = self._stalls.setdefault((scope, key), [0.0, 0.0])
+        state[0] += 1
+        now = self._monotonic()
+        if now >= state[1] and state[0] % profile.stall_every == 0:
+            state[1] = now + profile.stall_seconds
+        if now >= state[1]:
+            return None
+        # one label per profile (the freeze's length), not per wait: the journal's labels stay few
+        label = f"stall:{profile.stall_seconds:g}s"
+        return FaultDecision("stall", label, wait_seconds=state[1] - now)
 
     def _rng(self, unit: str, scope: str, key: str, profile: FaultProfile) -> random.Random:
         rng = self._rngs.get((unit, scope, key))

@@ -283,3 +283,53 @@ def test_maintenance_wins_over_other_faults(injector: InjectorFactory) -> None:
     after = faults.decide(H56, NOW + timedelta(hours=1))
     assert after is not None
     assert after.label == "drop"
+
+
+def test_a_stall_every_n_requests_holds_every_request_until_it_ends(store: Store) -> None:
+    """Every N-th request freezes the portal: it and the requests arriving before the freeze
+    ends wait until its end, then pass (a delay, not a refusal); then counting goes on."""
+    clock = [100.0]
+    faults = FaultInjector(store, seed=1, monotonic=lambda: clock[0])
+    faults.install({"*": {"stall": {"every": 3, "seconds": 1.0}}})
+    assert faults.decide(H56, NOW) is None
+    assert faults.decide(H26, NOW) is None
+    third = faults.decide(H56, NOW)  # the third request opens the freeze
+    assert third is not None
+    assert (third.kind, third.label, third.wait_seconds, third.refuses) == (
+        "stall",
+        "stall:1s",
+        1.0,
+        False,
+    )
+    clock[0] += 0.25
+    held = faults.decide(H26, NOW)  # any unit arriving during the freeze waits for its end
+    assert held is not None
+    assert held.wait_seconds == pytest.approx(0.75)
+    clock[0] += 0.75
+    assert faults.decide(H56, NOW) is None  # request 5: the freeze is over
+    opened = faults.decide(H56, NOW)  # request 6
+    assert opened is not None
+    assert opened.wait_seconds == 1.0
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"stall": {"seconds": 1}}, "stall.every: required"),
+        ({"stall": {"every": 0.5}}, "stall.every: must be an integer"),
+        ({"stall": {"every": 10, "seconds": 0}}, "stall.seconds: must be more than 0 to 60"),
+        ({"stall": {"every": 10, "seconds": 61}}, "stall.seconds"),
+        ({"stall": {"every": 10, "pause": 1}}, "stall.pause: unknown key"),
+    ],
+)
+def test_a_bad_stall_names_its_key(raw: dict[str, Any], message: str) -> None:
+    with pytest.raises(FaultProfileError, match=message):
+        parse_profile(raw)
+
+
+def test_a_stall_is_a_delay_not_a_refusal_in_the_scorecards() -> None:
+    from mock_portal.faults import refuses
+
+    assert not refuses("stall:1s")
+    assert not refuses("latency:50ms")
+    assert refuses("hang:65s")
