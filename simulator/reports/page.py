@@ -1,5 +1,8 @@
 """`report.html`: one self-contained page (inline CSS and SVG, no script, no external asset).
 
+Built from the components the operator dashboard uses (`mock_portal.ui`: page shell, band badge,
+scorecard table, charts), so the report and the dashboard look the same.
+
 Sections: the verdict and the run; charts of requests per second and latency percentiles over
 time (from the run's time series), findings by rule and provinces by band; the national
 scorecard; what the profiles planted against what the portal found; example findings per
@@ -9,41 +12,28 @@ province and rule. Every text from the database or the run is escaped.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape
 from typing import Any
 
-from simulator.reports.model import BAND_ORDER, Report, family_counts
-from simulator.reports.svg import Bar, Line, bar_chart, line_chart
+from markupsafe import escape
+
+from mock_portal.ui import (
+    BAND_COLOURS,
+    BOTH,
+    SEVERITY_COLOURS,
+    Bar,
+    Line,
+    bar_chart,
+    line_chart,
+    page,
+    scorecard_table,
+)
+from simulator.reports.model import BAND_ORDER, Report
 
 __all__ = ["BAND_COLOURS", "render_html"]
 
-BAND_COLOURS = {
-    "xanh": "#2e7d32",
-    "vàng": "#f9a825",
-    "cam": "#ef6c00",
-    "đỏ": "#c62828",
-    "chưa có dữ liệu": "#9e9e9e",
-}
-_SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
-h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:13px}td,th{padding:3px 8px;border-bottom:1px solid #eee}
-th{text-align:left;background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.band{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px;white-space:nowrap}
-.pass{color:#2e7d32}.fail{color:#c62828}dl{display:grid;grid-template-columns:max-content auto;
-gap:2px 14px;font-size:13px}dt{color:#666}dd{margin:0}code{font-size:12px}
-.charts svg{display:block;margin:12px 0}details{margin:4px 0;font-size:13px}
-"""
-
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def _band(band: str) -> str:
-    colour = BAND_COLOURS.get(band, "#9e9e9e")
-    return f'<span class="band" style="background:{colour}">{_e(band)}</span>'
+    return str(escape(str(value)))
 
 
 def _run_facts(run: Mapping[str, Any]) -> str:
@@ -115,7 +105,7 @@ def _charts(report: Report) -> str:
                 Bar(
                     rule_id,
                     count,
-                    _SEVERITY_COLOURS[report.rules[rule_id].severity.value],
+                    SEVERITY_COLOURS[report.rules[rule_id].severity.value],
                     f"{rule_id} {report.rules[rule_id].title_en}",
                 )
                 for rule_id, count in summary["by_rule"].items()
@@ -133,30 +123,17 @@ def _charts(report: Report) -> str:
 
 def _scorecard_table(report: Report) -> str:
     families = [f for f in report.families() if f in report.summary()["by_family"]]
-    head = "".join(f"<th>{_e(f)}</th>" for f in families)
-    rows = []
-    for card in report.scorecards:
-        counts = family_counts(card)
-        province = card["province"]
-        score = "—" if card["score"] is None else f"{card['score']:.1f}"
-        cells = "".join(f'<td class="n">{counts[f] or ""}</td>' for f in families)
-        payments = card["payments"]
-        paid = (
-            f"{payments['succeeded']} / {payments['transactions']}"
-            if payments["connected"]
-            else "—"
-        )
-        rows.append(
-            f"<tr><td>{_e(province['code'])}</td><td>{_e(province['name'])}</td>"
-            f'<td class="n">{card["dossiers"]["synced"]}</td><td class="n">{card["messages"]}</td>'
-            f'<td class="n">{paid}</td>{cells}<td class="n">{score}</td>'
-            f"<td>{_band(card['band'])}</td></tr>"
-        )
-    return (
-        "<table><tr><th>mã</th><th>tỉnh, thành / province</th><th>hồ sơ / dossiers</th>"
-        "<th>thông điệp / messages</th><th>thanh toán / paid</th>"
-        f"{head}<th>điểm / score</th><th>mức / band</th></tr>" + "".join(rows) + "</table>"
+    columns = (
+        "code",
+        "province",
+        "dossiers_synced",
+        "messages",
+        "payments",
+        *(f"family:{family}" for family in families),
+        "score",
+        "band",
     )
+    return str(scorecard_table(report.scorecards, lang=BOTH, columns=columns))
 
 
 def _truth_table(report: Report) -> str:
@@ -224,10 +201,7 @@ def render_html(report: Report) -> str:
         "This database was not written by portalsim run: no load figures.</p>"
     )
     summary = report.summary()
-    return (
-        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>portalsim — {_e(report.profile)}</title><style>{_CSS}</style></head><body>"
+    body = (
         "<h1>portalsim — bảng điểm quốc gia / national scorecard</h1>"
         f'<p>Kết quả / verdict: <b class="{css_class}">{_e(verdict)}</b> · profile '
         f"{_e(report.profile)} · {summary['messages']} thông điệp / messages · "
@@ -237,5 +211,5 @@ def render_html(report: Report) -> str:
         f"<h2>Biểu đồ / charts</h2>{_charts(report)}"
         f"<h2>Bảng điểm / scorecard</h2>{_scorecard_table(report)}"
         f"{_truth_table(report)}{_examples(report)}"
-        "</body></html>\n"
     )
+    return str(page(f"portalsim — {report.profile}", body, lang="vi"))
