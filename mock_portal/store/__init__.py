@@ -9,6 +9,7 @@ Every acknowledged message is durable: `write_batch` commits a batch of messages
 rows, findings and dossier changes) in one transaction before the portal answers any of them.
 """
 
+from mock_portal.store._audit import StoredDossier, StoredEvent
 from mock_portal.store._database import mask_url
 from mock_portal.store._errors import ConstraintError, StoreError
 from mock_portal.store._journal import entry_to_json, journal_body
@@ -52,6 +53,8 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreLedger",
+    "StoredDossier",
+    "StoredEvent",
     "StoredKey",
     "Unit",
     "dumps_bytes",

@@ -13,7 +13,8 @@ from types import TracebackType
 from typing import Any, BinaryIO
 
 from contracts import DossierState
-from mock_portal.store import _accounts, _journal, _queries
+from mock_portal.store import _accounts, _audit, _journal, _queries
+from mock_portal.store._audit import StoredDossier, StoredEvent
 from mock_portal.store._database import BackendName, Database
 from mock_portal.store._json import dumps_text, loads
 from mock_portal.store._migrations import LATEST_VERSION, current_version, migrate
@@ -81,19 +82,27 @@ class Store:
         return current_version(self._db)
 
     def integrity_check(self) -> list[str]:
-        """Problems found in the database; empty when all is well."""
+        """Problems found in the database; empty when all is well.
+
+        Both backends: the schema at the latest version with each migration recorded once, and
+        every journal entry's finding count matching its findings. SQLite: `PRAGMA
+        integrity_check` and `foreign_key_check`. PostgreSQL: no orphan rows, every constraint
+        validated, and `bt_index_check` on every index when the amcheck extension is installed.
+        Whether dossiers agree with the journal is `mock_portal.replay.verify_store`.
+        """
         problems: list[str] = []
         version = current_version(self._db)
         if version != LATEST_VERSION:
             problems.append(f"schema version is {version}, expected {LATEST_VERSION}")
             return problems
+        problems += _audit.schema_version_problems(self._db, LATEST_VERSION)
         if self._db.backend == "sqlite":
             rows = self._db.query("PRAGMA integrity_check")
             problems += [str(row[0]) for row in rows if row[0] != "ok"]
             for table, rowid, parent, _ in self._db.query("PRAGMA foreign_key_check"):
                 problems.append(f"{table} row {rowid} points at a missing {parent} row")
         else:
-            self._db.scalar("SELECT count(*) FROM journal")
+            problems += _audit.postgresql_problems(self._db)
         mismatched = self._db.query(
             "SELECT j.id, j.finding_count, coalesce(f.n, 0) FROM journal j"
             " LEFT JOIN (SELECT journal_id, count(*) AS n FROM findings GROUP BY journal_id) f"
@@ -165,6 +174,14 @@ class Store:
     def dossier_events(self, code: str) -> list[DossierEvent]:
         """A dossier's status history, oldest first."""
         return _queries.dossier_events(self._db, code)
+
+    def iter_dossiers(self) -> Iterator[StoredDossier]:
+        """Every dossier row, by code, for verification (`mock_portal.replay`)."""
+        return _audit.iter_dossiers(self._db)
+
+    def iter_dossier_events(self) -> Iterator[StoredEvent]:
+        """Every status event with its journal entry, in insertion order, for verification."""
+        return _audit.iter_events(self._db)
 
     # reports ------------------------------------------------------------------------------
 
