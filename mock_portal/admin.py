@@ -335,7 +335,10 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
-    return error(f"{request.method} is not allowed on {request.url.path}", 405)
+    # RFC 9110 §15.5.6: a 405 names the methods the path does allow (Starlette's `Allow`).
+    allow = (getattr(exc, "headers", None) or {}).get("Allow")
+    headers = {"Allow": allow} if allow else None
+    return error(f"{request.method} is not allowed on {request.url.path}", 405, headers)
 
 
 async def _internal(request: Request, exc: Exception) -> Response:

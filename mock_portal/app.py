@@ -74,7 +74,18 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
-    return refusal(ErrorCode.UNKNOWN_SERVICE, f"{request.method} is not allowed here", status=405)
+    # RFC 9110 §15.5.6: a 405 names the methods the path does allow (Starlette's `Allow`).
+    return refusal(
+        ErrorCode.UNKNOWN_SERVICE,
+        f"{request.method} is not allowed here",
+        status=405,
+        headers=_allow(exc),
+    )
+
+
+def _allow(exc: Exception) -> dict[str, str] | None:
+    allow = (getattr(exc, "headers", None) or {}).get("Allow")
+    return {"Allow": allow} if allow else None
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
