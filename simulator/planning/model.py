@@ -18,6 +18,7 @@ Everything is deterministic: the same inputs give the same rates, bit for bit.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ def parse_month(text: str) -> tuple[int, int]:
     if not (parts[0].isdigit() and parts[1].isdigit()) or not 1 <= int(parts[1]) <= 12:
         raise ModelInputError(f"month {text!r} is not of the form YYYY-MM (e.g. 2026-03)")
     year, month = int(parts[0]), int(parts[1])
-    _check_year(year, text)
+    _check_year(year, f"month {text.strip()}")
     return year, month
 
 
@@ -245,7 +246,7 @@ class TrafficModel:
         peak_months: Mapping[str, PeakMonths] | None = None,
         calendar: VietnamCalendar | None = None,
     ) -> None:
-        if not annual_volume >= 0:
+        if not (annual_volume >= 0 and math.isfinite(annual_volume)):
             raise ModelInputError(f"annual volume {annual_volume} must be a number >= 0")
         self.province = province
         self.annual_volume = float(annual_volume)
