@@ -26,6 +26,7 @@ from mock_portal import _admin_input as inputs
 from mock_portal._accounts import hash_password
 from mock_portal._admin_input import AdminInputError
 from mock_portal._portal import OPERATOR_TOKEN_SETTING, Portal
+from mock_portal.dashboard import viewer_token_routes
 from mock_portal.faults import FaultProfileError, check_scope
 from mock_portal.payments import payment_admin_routes
 from mock_portal.scorecard import Bands, scorecards
@@ -108,6 +109,7 @@ def create_admin_app(portal: Portal) -> ASGIApp:
             Route("/reset", routes.reset, methods=["POST"]),
             *payment_admin_routes(portal),
             *hostile_routes(portal),
+            *viewer_token_routes(portal),
         ],
         exception_handlers={
             AdminInputError: _input_error,

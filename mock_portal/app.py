@@ -4,7 +4,8 @@ Paths (stable, documented in the README and /openapi.json):
 `POST /api/dvcqg/login`, `POST /api/dvcqg/integration`, `POST /api/dvcqg/share`, and the SSO
 provider's (`mock_portal.sso.SSO_PATHS`: `/.well-known/openid-configuration`, `/oauth2/…`,
 `/oidc/logout`), and the payment platform's (`mock_portal.payments`: `POST
-/api/pay/createtransaction`, `POST /api/pay/transactiondetail`, the payer's page `/pay/{token}`).
+/api/pay/createtransaction`, `POST /api/pay/transactiondetail`, the payer's page `/pay/{token}`),
+and the operator dashboard's (`mock_portal.dashboard`: `/`, `/dashboard/…`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mock_portal._login import handle_login
 from mock_portal._portal import Portal
 from mock_portal._rpc import handle_rpc
 from mock_portal.admin import create_admin_app
+from mock_portal.dashboard import dashboard_routes
 from mock_portal.docs import PortalPaths, docs_routes
 from mock_portal.payments import payment_routes
 from mock_portal.sso import sso_routes
@@ -58,6 +60,7 @@ def create_app(portal: Portal) -> Starlette:
             *sso_routes(portal),
             *payment_routes(portal),
             Mount(ADMIN_PATH, app=create_admin_app(portal)),
+            *dashboard_routes(portal),
             *docs_routes(portal.profile, PortalPaths(LOGIN_PATH, INTEGRATION_PATH, SHARE_PATH)),
         ],
         lifespan=lifespan,

@@ -4,6 +4,7 @@
 mode = "lenient"                 # or "strict"
 session_lifetime = "1h"
 operator_token = "…"             # optional: otherwise one is generated on first start
+viewer_token = "…"               # optional: opens the dashboard read-only (docs/dashboard.md)
 [limits]
 max_body_bytes = 1048576
 max_depth = 32
@@ -129,6 +130,7 @@ class PortalConfig:
     mode: str = "lenient"
     session_lifetime: timedelta = timedelta(hours=1)
     operator_token: str | None = None
+    viewer_token: str | None = None
     limits: Limits = field(default_factory=Limits)
     units: tuple[UnitConfig, ...] = ()
     faults: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -175,6 +177,7 @@ def parse_config(raw: dict[str, Any]) -> PortalConfig:
         "mode",
         "session_lifetime",
         "operator_token",
+        "viewer_token",
         "limits",
         "units",
         "faults",
@@ -191,6 +194,11 @@ def parse_config(raw: dict[str, Any]) -> PortalConfig:
     token = raw.get("operator_token")
     if token is not None and (not isinstance(token, str) or len(token) < 16):
         raise ConfigError("operator_token: must be a string of at least 16 characters")
+    viewer = raw.get("viewer_token")
+    if viewer is not None and (not isinstance(viewer, str) or len(viewer) < 16):
+        raise ConfigError("viewer_token: must be a string of at least 16 characters")
+    if viewer is not None and viewer == token:
+        raise ConfigError("viewer_token: must differ from operator_token")
     faults = raw.get("faults", {})
     if not isinstance(faults, dict) or not all(isinstance(v, dict) for v in faults.values()):
         raise ConfigError('faults: a table of tables, e.g. [faults."*"]')
@@ -203,6 +211,7 @@ def parse_config(raw: dict[str, Any]) -> PortalConfig:
         mode=mode,
         session_lifetime=parse_duration(raw.get("session_lifetime", "1h"), "session_lifetime"),
         operator_token=token,
+        viewer_token=viewer,
         limits=_limits(raw.get("limits", {})),
         units=tuple(_unit(index, entry) for index, entry in enumerate(_list(raw, "units"))),
         faults=faults,

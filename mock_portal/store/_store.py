@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any, BinaryIO
 
 from contracts import DossierState
-from mock_portal.store import _accounts, _audit, _journal, _queries
+from mock_portal.store import _accounts, _audit, _journal, _queries, _timeline
 from mock_portal.store._audit import StoredDossier, StoredEvent
 from mock_portal.store._database import BackendName, Database
 from mock_portal.store._json import dumps_text, loads
@@ -271,6 +271,16 @@ class Store:
 
     def dossier_status_counts(self, province: str | None = None) -> dict[str, int]:
         return _queries.dossier_status_counts(self._db, province)
+
+    def last_journal_id(self) -> int:
+        """The newest journal entry's id, 0 when empty (live pages poll it)."""
+        return _timeline.last_journal_id(self._db)
+
+    def journal_timeline(
+        self, province: str, points: int = 120
+    ) -> tuple[datetime | None, int, list[tuple[int, str | None, int]]]:
+        """A province's messages per time bucket and fault label (`_timeline`)."""
+        return _timeline.journal_timeline(self._db, province, points)
 
     def province_summary(self) -> list[ProvinceSummary]:
         """Per-province aggregates, from one consistent snapshot."""
