@@ -25,27 +25,39 @@ from argparse import Namespace
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 from weakref import WeakKeyDictionary
 
 import gevent  # type: ignore[import-untyped]  # gevent ships no type hints
+import gevent.event  # type: ignore[import-untyped]
+import gevent.pool  # type: ignore[import-untyped]
 import locust
 import orjson
 from locust import FastHttpUser
 from locust.argument_parser import LocustArgumentParser
+from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
-from locust.event import Events
+from locust.event import EventHook, Events
 from locust.exception import StopUser
 from locust.runners import MasterRunner, WorkerRunner
 from locust.util.load_locustfile import load_locustfile
 
-from simulator.errors import UsageError
+from simulator.errors import InfrastructureError, UsageError
+from simulator.planning.arrivals import arrival_times
+from simulator.planning.openmodel import StepPlan, StepRecorder, StepResult
 from simulator.run.desk import Desk, LoadOptions, ProvinceDesk
 from simulator.run.events import LoadProgress, LoadResult
 from simulator.run.inflight import InFlight
 from simulator.run.options import LOCUST_OPTIONS, load_options
 from simulator.run.payments import callback_app, create_transaction, pay_fees
-from simulator.run.publish import HEADERS, Answer, UnitSession, parse_answer, publish_step
+from simulator.run.publish import (
+    CATALOGUE_SERVICES,
+    HEADERS,
+    Answer,
+    UnitSession,
+    parse_answer,
+    publish_step,
+)
 from simulator.run.series import LoadSeries
 from simulator.run.sso import Reply, sso_login
 from simulator.synthetic import LoginRefused
@@ -384,3 +396,214 @@ def run_load(
             key=lambda entry: (entry["name"], entry["error"]),
         ),
     )
+
+
+# -- open-model load (`portalsim plan probe`, `portalsim plan worker`) ---------------------------
+#
+# The scheduling, the histograms and the probe live in `simulator.planning`; here only what needs
+# gevent and Locust: a dispatcher greenlet per process that starts each request at its intended
+# time from a precomputed arrival sequence (a greenlet per request, at most `max_in_flight` at
+# once), Locust's HTTP client, and Locust's master/worker messaging to share a step between
+# processes and bring their histograms back.
+
+#: a master's message to a worker: one step's plan and the worker's part of its arrivals
+STEP_MESSAGE = "portalsim_plan_step"
+#: a worker's answer: the part's `StepResult` (histograms in their compressed encoding)
+RESULT_MESSAGE = "portalsim_plan_result"
+#: the first arrival is due this long after the step starts (clients are ready by then)
+_LEAD_SECONDS = 0.05
+#: a worker in test mode writes every latency it recorded (µs) here, one JSON file per step
+SAMPLES_VARIABLE = "PORTALSIM_PLAN_SAMPLES"
+
+
+class _SessionPoster:
+    """`simulator.run.publish.Poster` over a bare Locust HTTP session (no user)."""
+
+    def __init__(self, session: FastHttpSession) -> None:
+        self._session = session
+
+    def post(self, path: str, body: dict[str, Any], name: str, *, read: bool = True) -> Answer:
+        payload: Any = orjson.dumps(body)
+        response = self._session.post(path, data=payload, headers=HEADERS, name=name)
+        status = int(response.status_code or 0)
+        return parse_answer(status, response.content if status and read else None)
+
+
+Send = Callable[[], "str | None"]
+
+
+def _untyped(function: Any) -> Any:
+    """A Locust class whose constructor carries no type hints, callable under mypy --strict."""
+    return function
+
+
+def _sender(plan: StepPlan, part: int) -> Send:
+    """What one arrival sends, returning None when it succeeded or the failure's name. The
+    catalogue flow logs its units in first, so no login lands in the measured latencies."""
+    parsed = urlsplit(plan.target)
+    origin = f"{parsed.scheme}://{parsed.netloc}"
+    session = FastHttpSession(
+        origin,
+        _untyped(EventHook)(),  # no listener: Locust's own (closed-model) statistics are not kept
+        None,
+        concurrency=plan.max_in_flight,
+        network_timeout=plan.timeout,
+        connection_timeout=min(plan.timeout, 10.0),
+        max_retries=0,
+    )
+    if plan.flow == "get":
+        path = urlunsplit(("", "", parsed.path or "/", parsed.query, ""))
+
+        def get() -> str | None:
+            response = session.get(path, name="get")
+            status = int(response.status_code or 0)
+            return None if 200 <= status < 400 else (f"HTTP {status}" if status else "transport")
+
+        return get
+    units = plan.units[part % len(plan.units) :] + plan.units[: part % len(plan.units)]
+    sessions = [UnitSession(_SessionPoster(session), unit, plan.password) for unit in units]
+    for unit_session in sessions:
+        unit_session.token()  # LoginRefused: the caller reports it
+    turn = [0]
+
+    def catalogue() -> str | None:
+        index = turn[0]
+        turn[0] += 1
+        unit = sessions[index % len(sessions)]
+        service = CATALOGUE_SERVICES[(index // len(sessions)) % len(CATALOGUE_SERVICES)]
+        answer = unit.catalogue(service, unit.username)
+        return None if answer.status == 200 else f"HTTP {answer.status or 'transport'}"
+
+    return catalogue
+
+
+def run_open_step(
+    plan: StepPlan, *, part: int = 0, parts: int = 1, keep_samples: bool = False
+) -> tuple[StepResult, list[int] | None]:
+    """Send this process's part of `plan`'s arrivals, each at its intended time, and measure
+    (from the intended time) until every request has ended or timed out."""
+    times = arrival_times(plan.arrival_plan(), part=part, parts=parts)
+    recorder = StepRecorder(plan, keep_samples=keep_samples)
+    recorder.scheduled(len(times))
+    send = _sender(plan, part)
+    pool = gevent.pool.Pool(plan.max_in_flight)
+    clock = time.perf_counter
+    origin = clock() + _LEAD_SECONDS
+
+    def one(intended: float) -> None:
+        started = clock() - origin
+        recorder.started(intended, started)
+        try:
+            error = send()
+        except Exception as failure:  # a request's failure must not end the step
+            error = type(failure).__name__
+        recorder.finished(intended, started, clock() - origin, error)
+
+    for intended in times:
+        wait = origin + intended - clock()
+        if wait > 0:
+            gevent.sleep(wait)
+        if pool.full():
+            recorder.dropped()
+        else:
+            pool.spawn(one, intended)
+    if not pool.join(timeout=plan.timeout + 1.0):
+        pool.kill(block=True, timeout=2.0)
+    recorder.abandoned()
+    return recorder.finish(), recorder.samples
+
+
+def _local_step(plan: StepPlan) -> StepResult:
+    return run_open_step(plan)[0]
+
+
+class OpenModelMaster:
+    """Shares each step between worker processes over Locust's master/worker messaging and
+    merges their results: `--processes N` starts N local workers; across machines the
+    workers are `portalsim plan worker --master-host HOST` processes started by hand."""
+
+    def __init__(self, bind_host: str, bind_port: int) -> None:
+        self.environment = Environment(user_classes=[], events=_untyped(Events)())
+        self.runner: MasterRunner = self.environment.create_master_runner(bind_host, bind_port)
+        self._results: dict[int, dict[int, StepResult]] = {}
+        self._failures: list[str] = []
+        self._arrived = gevent.event.Event()
+        self._step = 0
+        self.runner.register_message(RESULT_MESSAGE, self._on_result)
+
+    def _on_result(self, environment: Environment, msg: Any, **_: Any) -> None:
+        data = msg.data
+        if data.get("error"):
+            self._failures.append(f"worker {msg.node_id}: {data['error']}")
+        else:
+            part = self._results.setdefault(int(data["step"]), {})
+            part[int(data["part"])] = StepResult.from_message(data["result"])
+        self._arrived.set()
+
+    @property
+    def workers(self) -> list[str]:
+        return sorted(node.id for node in self.runner.clients.ready)
+
+    def wait_for_workers(self, count: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.workers) < count:
+            if time.monotonic() > deadline:
+                raise InfrastructureError(
+                    f"only {len(self.workers)} of {count} load workers connected within "
+                    f"{timeout:g} s"
+                )
+            gevent.sleep(0.1)
+
+    def run_step(self, plan: StepPlan) -> StepResult:
+        self._step += 1
+        step, workers = self._step, self.workers
+        if not workers:
+            raise InfrastructureError("no load worker is connected any more")
+        for index, worker in enumerate(workers):
+            message = {"step": step, "part": index, "parts": len(workers)}
+            self.runner.send_message(
+                STEP_MESSAGE, {**message, "plan": plan.to_message()}, client_id=worker
+            )
+        deadline = time.monotonic() + plan.duration + plan.timeout + 30.0
+        while len(self._results.get(step, {})) < len(workers) and not self._failures:
+            if time.monotonic() > deadline or not set(workers) <= set(self.workers):
+                raise InfrastructureError(
+                    f"load workers did not all report the {plan.rate:g}/s step "
+                    f"({len(self._results.get(step, {}))} of {len(workers)})"
+                )
+            self._arrived.clear()
+            self._arrived.wait(timeout=0.5)
+        if self._failures:
+            raise InfrastructureError(f"a load worker failed: {self._failures[0]}")
+        return StepResult.merge([self._results[step][i] for i in range(len(workers))])
+
+    def quit(self) -> None:
+        self.runner.quit()
+
+
+def serve_worker(master_host: str, master_port: int) -> None:
+    """A load worker: connect to the master, run the steps it sends, answer each with its
+    result, until the master quits. With `PORTALSIM_PLAN_SAMPLES` set to a folder, also write
+    each step's raw latencies there (the test of the exact merge)."""
+    samples = os.environ.get(SAMPLES_VARIABLE)
+    environment = Environment(user_classes=[], events=_untyped(Events)())
+    runner: WorkerRunner = environment.create_worker_runner(master_host, master_port)
+
+    def on_step(environment: Environment, msg: Any, **_: Any) -> None:
+        data = msg.data
+        reply: dict[str, Any] = {"step": data["step"], "part": data["part"]}
+        try:
+            plan = StepPlan.from_message(data["plan"])
+            result, values = run_open_step(
+                plan, part=data["part"], parts=data["parts"], keep_samples=bool(samples)
+            )
+            reply["result"] = result.to_message()
+            if samples and values is not None:
+                name = f"{runner.client_id}-step{data['step']}.json"
+                (Path(samples) / name).write_bytes(orjson.dumps(values))
+        except Exception as error:
+            reply["error"] = f"{type(error).__name__}: {error}"
+        runner.send_message(RESULT_MESSAGE, reply)
+
+    runner.register_message(STEP_MESSAGE, on_step, concurrent=True)
+    runner.greenlet.join()
