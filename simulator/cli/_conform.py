@@ -1,0 +1,123 @@
+"""`portalsim conform`: run the conformance plan against a province's one-stop system."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+import contracts.profiles
+from simulator.cli._streams import stdout
+from simulator.conform.config import load_conform_config
+from simulator.conform.driver import run_plan
+from simulator.conform.machine import render_json, render_junit
+from simulator.conform.outputs import conclude
+from simulator.conform.page import render_html
+from simulator.conform.plan import case_ids, plan_cases
+from simulator.conform.verdict import decide
+from simulator.conform.waivers import Waivers, load_waivers
+from simulator.domain import VN_TZ
+from simulator.errors import UsageError
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+@click.command("conform")
+@click.option("--target", required=True, help="Base URL of the province system under test.")
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The province configuration (TOML): unit, endpoints, credentials, triggers, limits.",
+)
+@click.option("--portal", help="Use this running mock portal instead of an embedded one.")
+@click.option("--waivers", type=click.Path(path_type=Path), help="Waiver file (TOML).")
+@click.option(
+    "--reports",
+    type=click.Path(path_type=Path),
+    help="Write results.json, junit.xml, report.html here.",
+)
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path), help="Write the JSON result here."
+)
+@click.option("--junit", type=click.Path(path_type=Path), help="Write JUnit XML here.")
+@click.option(
+    "--html", type=click.Path(path_type=Path), help="Write the HTML evidence report here."
+)
+@click.option("--only", help="Comma-separated case IDs to run (their groups' setup runs too).")
+@click.pass_context
+def conform_command(
+    context: click.Context,
+    target: str,
+    config_path: Path,
+    portal: str | None,
+    waivers: Path | None,
+    reports: Path | None,
+    json_path: Path | None,
+    junit: Path | None,
+    html: Path | None,
+    only: str | None,
+) -> int:
+    """Run the conformance test plan against a province's one-stop system.
+
+    \b
+    Exit 0: every case passed (or failed under a valid waiver) · 1: a case failed, a waiver
+    expired, or nothing ran · 2: bad option, configuration or waiver file · 4: the target
+    (or the portal) is unreachable.
+    """
+    out = stdout()
+    err = (context.obj or {}).get("stderr") or sys.stderr
+    if not target.startswith(("http://", "https://")):
+        raise UsageError(f"--target: an http(s) URL, not {target!r}")
+    config = load_conform_config(config_path)
+    today = dt.datetime.now(VN_TZ).date()
+    profile = contracts.profiles.load()
+    rules = {rule.id: rule for rule in profile.rules}
+    loaded = (
+        load_waivers(
+            waivers,
+            case_ids(),
+            today,
+            case_rules={case.id: case.rules for case in plan_cases()},
+            known_rules=set(rules),
+        )
+        if waivers is not None
+        else Waivers.none()
+    )
+    chosen = None
+    if only:
+        chosen = {part.strip() for part in only.split(",") if part.strip()}
+        unknown = sorted(chosen - case_ids())
+        if unknown:
+            raise UsageError(f"--only: unknown case ID(s) {', '.join(unknown)}")
+
+    def progress(case: object) -> None:
+        err.write(f"  {getattr(case, 'case_id', '')} {getattr(case, 'outcome', '')}\n")
+
+    result = run_plan(
+        config,
+        target,
+        portal_url=portal,
+        only=chosen,
+        terminal_in=sys.stdin,
+        terminal_out=err,
+        on_case=progress,
+    )
+    if json_path or junit or html:
+        verdict = decide(result, loaded, today)
+        if json_path:
+            _write(json_path, render_json(result, verdict))
+        if junit:
+            _write(junit, render_junit(result, verdict).encode("utf-8"))
+        if html:
+            _write(html, render_html(result, verdict, rules).encode("utf-8"))
+    return conclude(result, loaded, today, out=out, reports=reports, rules=rules)
