@@ -10,7 +10,9 @@ from typing import TextIO
 
 import click
 
+from simulator.cli._conform import conform_command
 from simulator.cli._plan import plan_group
+from simulator.cli._province import province_group
 from simulator.cli._report import report_command
 from simulator.cli._rules import rules_command
 from simulator.cli._run import run_command
@@ -36,6 +38,8 @@ cli.add_command(serve_command)
 cli.add_command(run_command)
 cli.add_command(report_command)
 cli.add_command(plan_group)
+cli.add_command(conform_command)
+cli.add_command(province_group)
 
 
 def run(
