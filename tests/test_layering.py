@@ -84,3 +84,16 @@ def test_the_portal_and_the_cli_do_not_load_locust() -> None:
     """Locust (which monkey-patches the standard library) stays out of the portal and the CLI."""
     modules = _modules_after_import("import mock_portal.server, simulator.cli")
     assert not {m for m in modules if m.split(".")[0] in ("locust", "gevent", "scenarios")}
+
+
+def test_planning_imports_no_locust() -> None:
+    """simulator.planning (traffic model, plots) neither imports nor loads Locust or gevent."""
+    offences = [
+        f"{source.relative_to(ROOT)} imports {name}"
+        for source in _sources("simulator/planning")
+        for name in _imports(source)
+        if name.split(".")[0] in ("locust", "gevent", "scenarios")
+    ]
+    assert offences == []
+    modules = _modules_after_import("import simulator.planning, simulator.planning.plot")
+    assert not {m for m in modules if m.split(".")[0] in ("locust", "gevent", "scenarios")}
