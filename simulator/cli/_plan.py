@@ -16,6 +16,7 @@ from simulator.errors import UsageError
 
 if TYPE_CHECKING:
     from simulator.planning import PeakNeed, TrafficModel
+    from simulator.planning.config import ModelConfig
 
 __all__ = ["plan_group"]
 
@@ -43,14 +44,14 @@ def _peak_months(text: str | None) -> list[int] | None:
 
 def _build(
     province: str, month: str, volume: float | None, peak: str | None, config: Path | None
-) -> tuple[TrafficModel, PeakNeed]:
+) -> tuple[TrafficModel, PeakNeed, ModelConfig]:
     """The model and its peak, every input checked before anything is written."""
     # The model pulls in the synthetic provinces' data: imported when the command runs only.
     from simulator.planning import ModelInputError, ProvinceNotFound, TrafficModel, parse_month
     from simulator.planning.config import ModelConfig, load_model_config
 
-    if volume is not None and not (volume >= 0 and math.isfinite(volume)):
-        raise UsageError(f"--volume {volume:g}: the annual volume must be a number >= 0")
+    if volume is not None and not (volume > 0 and math.isfinite(volume)):
+        raise UsageError(f"--volume {volume:g}: the annual volume must be a number > 0")
     try:
         settings = load_model_config(config) if config is not None else ModelConfig()
     except ValueError as error:
@@ -66,24 +67,25 @@ def _build(
             factors=settings.factors,
             peak_months=months,
         )
-        return model, model.peak(month)
+        return model, model.peak(month), settings
     except ProvinceNotFound as error:
         raise UsageError(str(error)) from None
     except ModelInputError as error:
         raise UsageError(str(error)) from None
 
 
-def _write_text(out: TextIO, model: TrafficModel, need: PeakNeed, files: list[Path]) -> None:
+def _write_text(
+    out: TextIO, model: TrafficModel, need: PeakNeed, files: list[Path], volume_source: str | None
+) -> None:
     from simulator.planning import FACTOR_SOURCES, FLOW_MESSAGES, FLOWS
 
     province = model.province
-    default = province.default_volume == need.annual_volume
+    default = f"domain.md §10: 64 M × share {province.share:.2%}"
     hour_end = need.hour_start + timedelta(hours=1)
     lines = [
         f"Mô hình lưu lượng / traffic model: {need.province_label}, "
         f"tháng {need.month[5:]}/{need.month[:4]}",
-        f"  annual volume      {need.annual_volume:,.0f} dossiers"
-        + (f" (domain.md §10: 64 M × share {province.share:.2%})" if default else " (given)"),
+        f"  annual volume      {need.annual_volume:,.0f} dossiers ({volume_source or default})",
         f"  working days       {need.working_days}",
         f"  month              {need.dossiers:,.0f} dossiers, {need.requests:,.0f} requests",
         f"  peak minute        {need.weekday} {need.minute:%d/%m/%Y %H:%M} (UTC+7)",
@@ -141,7 +143,7 @@ def model_command(
     Writes a plot (PNG) and an HTML page embedding it into --output.
     Exit 2: unknown province, bad month or volume, unreadable --config (nothing written).
     """
-    model, need = _build(province, month, volume, peak_months, config)
+    model, need, settings = _build(province, month, volume, peak_months, config)
     if output.exists() and not output.is_dir():
         raise UsageError(f"--output {output}: not a folder")
     from simulator.planning.plot import render_page, render_png  # matplotlib: only when drawing
@@ -157,14 +159,18 @@ def model_command(
     except OSError as error:
         raise UsageError(f"--output {output}: cannot write ({error.strerror})") from None
     out = stdout()
+    source = "--volume" if volume is not None else None
+    if source is None and config is not None and settings.annual_volume is not None:
+        source = f"--config {config}"
     if fmt == "json":
         document = need.to_dict()
         document["province_label"] = need.province_label
+        document["annual_volume_source"] = source or "domain.md §10"
         document["per_dossier"] = dict(model.mix.per_dossier)
         document["files"] = {"png": str(png_path), "html": str(html_path)}
         out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
-        _write_text(out, model, need, [png_path, html_path])
+        _write_text(out, model, need, [png_path, html_path], source)
     return 0
 
 

@@ -58,9 +58,9 @@ def load_model_config(path: str | Path) -> ModelConfig:
         raise ValueError(f"{where}: unknown keys {unknown}")
     volume = document.get("annual_volume")
     if volume is not None and (
-        isinstance(volume, bool) or not isinstance(volume, int | float) or volume < 0
+        isinstance(volume, bool) or not isinstance(volume, int | float) or volume <= 0
     ):
-        raise ValueError(f"{where}: annual_volume must be a number >= 0")
+        raise ValueError(f"{where}: annual_volume must be a number > 0")
     months = document.get("peak_months")
     peak_months = None if months is None else parse_months(months, f"{where}: peak_months")
     factors = _factors(document.get("factors", {}), where)

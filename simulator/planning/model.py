@@ -246,8 +246,8 @@ class TrafficModel:
         peak_months: Mapping[str, PeakMonths] | None = None,
         calendar: VietnamCalendar | None = None,
     ) -> None:
-        if not (annual_volume >= 0 and math.isfinite(annual_volume)):
-            raise ModelInputError(f"annual volume {annual_volume} must be a number >= 0")
+        if not (annual_volume > 0 and math.isfinite(annual_volume)):
+            raise ModelInputError(f"annual volume {annual_volume} must be a number > 0")
         self.province = province
         self.annual_volume = float(annual_volume)
         self.mix = mix or flow_mix(province.profile)

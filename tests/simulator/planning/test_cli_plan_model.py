@@ -66,6 +66,7 @@ def test_json_fields(quang_nam_json: tuple[dict[str, object], Path]) -> None:
     assert document["peak_minute"] == "2026-03-30T09:00:00+07:00"
     assert document["peak_weekday"] == "Thứ Hai"
     assert document["working_days"] == 22
+    assert document["annual_volume_source"] == "domain.md §10"
     flows = document["peak_flows_rps"]
     assert isinstance(flows, dict)
     assert sum(flows.values()) == pytest.approx(document["peak_rate_rps"])
@@ -141,6 +142,7 @@ def test_config_file_overrides(tmp_path: Path) -> None:
     assert code == 0
     document = json.loads(out)
     assert document["annual_volume"] == 120000
+    assert document["annual_volume_source"] == f"--config {config}"
     assert document["peak_day_factors"]["peak_month"] == 2.0
     config.write_text("[factors]\npeak_moth = 2.0\n", encoding="utf-8")
     code, _, err = plan_model(

@@ -124,9 +124,9 @@ def test_unknown_province(code: str) -> None:
         TrafficModel.from_province(code)
 
 
-@pytest.mark.parametrize("volume", [-1.0, float("nan"), float("inf")])
+@pytest.mark.parametrize("volume", [-1.0, 0.0, float("nan"), float("inf")])
 def test_bad_volume(volume: float) -> None:
-    """A negative or non-finite volume is refused."""
+    """A volume that is not a positive finite number is refused."""
     with pytest.raises(ModelInputError):
         TrafficModel.from_province("48", volume)
 
