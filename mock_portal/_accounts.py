@@ -97,8 +97,9 @@ class Accounts:
         if cached is not None:
             if cached.expires_at > now:
                 return cached.unit
+            # The cache's trust has run out, not necessarily the session (one read from the
+            # store is trusted for ten seconds only): ask the store again.
             del self._sessions[token]
-            return None
         unit = self._store.session_unit(token, now)
         if unit is not None:
             # Sessions made by another worker process: trust it for ten seconds.
