@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,8 +18,16 @@ from simulator.domain import PROVINCES_2025
 from simulator.errors import EXIT_GATE_FAILED, EXIT_PASS, InfrastructureError, UsageError
 from simulator.reports import Report, build_report, write_reports, write_scorecard
 from simulator.reports.gate import Gate, GateError, parse_gate
+from simulator.reports.waivers import parse_waiver_date
 
-__all__ = ["gate_option", "parse_bands", "parse_gate_option", "report_command", "show_report"]
+__all__ = [
+    "gate_option",
+    "parse_bands",
+    "parse_gate_option",
+    "parse_today",
+    "report_command",
+    "show_report",
+]
 
 gate_option = click.option(
     "--gate",
@@ -57,6 +66,8 @@ def show_report(report: Report, paths: Sequence[Path]) -> int:
     write_scorecard(report, out, colour=out.isatty())
     err = stderr()
     err.write("Báo cáo / reports: " + ", ".join(str(path) for path in paths) + "\n")
+    for outcome in report.waivers:
+        err.write(f"miễn trừ / waiver: {outcome}\n")
     for breach in report.breaches:
         err.write(f"gate: {breach}\n")
     if not report.checked:
@@ -68,6 +79,15 @@ def show_report(report: Report, paths: Sequence[Path]) -> int:
     passed = "gate passed" if report.gate is not None else "no gate"
     err.write(f"Kết quả / result: ĐẠT / PASS ({passed})\n")
     return EXIT_PASS
+
+
+def parse_today(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return parse_waiver_date(text)
+    except ValueError:
+        raise UsageError(f"--today: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -98,18 +118,29 @@ def _sqlite_file(url: str) -> Path | None:
     metavar="G,Y,O",
     help="Lowest scores of the xanh, vàng and cam bands (default: the run's, else 90,75,50).",
 )
-def report_command(database: str, reports: Path, gates: tuple[str, ...], bands: str | None) -> int:
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="Judge the gate's waivers as of this day (default: today in Asia/Ho_Chi_Minh).",
+)
+def report_command(
+    database: str, reports: Path, gates: tuple[str, ...], bands: str | None, today: str | None
+) -> int:
     """Re-render the scorecard and reports of a portal database, without running anything.
 
     Works on the database of `portalsim run` (its load charts and ground truth included) and of
     `portalsim serve` (scorecards only).
 
+    With a gate file's [[waiver]] entries, a province's findings of a waived rule do not count
+    until the waiver expires; an expired waiver breaks the gate (docs/conformance.md).
+
     \b
-    Exit 0: pass · 1: a gate threshold broken, or nothing checked · 2: bad option or database
-    content · 4: database unreachable.
+    Exit 0: pass · 1: a gate threshold broken, an expired waiver, or nothing checked · 2: bad
+    option, gate file or database content · 4: database unreachable.
     """
     gate = parse_gate_option(gates)
     chosen_bands = parse_bands(bands)
+    day = parse_today(today)
     path = _sqlite_file(database)
     if path is not None and not path.is_file():
         raise UsageError(f"{database}: no such database file")
@@ -139,7 +170,7 @@ def report_command(database: str, reports: Path, gates: tuple[str, ...], bands: 
                 )
             except GateError as error:
                 raise UsageError(f"--gate: {error}") from None
-        report = build_report(store, profile, bands=chosen_bands, gate=gate)
+        report = build_report(store, profile, bands=chosen_bands, gate=gate, today=day)
     try:
         paths = write_reports(report, reports)
     except OSError as error:

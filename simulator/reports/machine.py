@@ -7,7 +7,10 @@ JSON (`render_json`)::
      "summary": {"provinces": 34, "with_data": 34, "by_band": {…}, "messages": …, "scored": …,
                  "clean": …, "dossiers": …, "findings": {"error": …, "warning": …, "info": …},
                  "by_rule": {"HS-002": 12, …}, "by_family": {"HS": 14, …}},
-     "gate": {"thresholds": {"max-errors": 0}, "breaches": ["all provinces: max-errors=0 (…)"]},
+     "gate": {"thresholds": {"max-errors": 0}, "breaches": ["all provinces: max-errors=0 (…)"],
+              "waivers": [{"rule", "province", "owner", "reason", "expires",
+                           "state": "applied" | "stale" | "expired", "findings", "note"}],
+              "decided_on": "2026-11-22"},       # the last two only when the gate has waivers
      "rules": {"HS-002": {"severity": "error", "kind": …, "clause": …, "title_vi": …,
                           "title_en": …, "hint": …}, …},
      "run": {…what portalsim run stored, or null…},
@@ -20,7 +23,8 @@ JSON (`render_json`)::
 JUnit XML (`render_junit`): a test suite per province, a test case per rule of the profile:
 failed when the province has error findings of the rule (with example findings), skipped when
 no message of the province was subject to it, passed otherwise (warnings and info findings in
-`system-out`).
+`system-out`). With a gate, one more suite "gate": a test case per threshold (failed when broken,
+the breach as its message) and per waiver (failed when expired).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
+from simulator.reports.gate import Gate
 from simulator.reports.model import Report
 
 __all__ = ["render_json", "render_junit"]
@@ -39,7 +44,7 @@ _LINE_KEYS = ("rule", "severity", "checks", "passed", "failed", "findings")
 
 
 def render_json(report: Report) -> bytes:
-    gate = (
+    gate: dict[str, Any] | None = (
         None
         if report.gate is None
         else {
@@ -47,6 +52,9 @@ def render_json(report: Report) -> bytes:
             "breaches": [str(breach) for breach in report.breaches],
         }
     )
+    if gate is not None and report.waivers:
+        gate["waivers"] = [outcome.to_json() for outcome in report.waivers]
+        gate["decided_on"] = report.decided_on.isoformat() if report.decided_on else None
     cards = []
     for card in report.scorecards:
         code = card["province"]["code"]
@@ -81,6 +89,53 @@ def render_json(report: Report) -> bytes:
         "scorecards": cards,
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def _gate_suite(report: Report, gate: Gate) -> tuple[str, dict[str, int]]:
+    """A suite "gate": a case per threshold, failed when broken, and a case per waiver, failed
+    when expired."""
+    names = {card["province"]["code"]: card["province"]["name"] for card in report.scorecards}
+    broken: dict[tuple[str, str], list[str]] = {}
+    for breach in report.breaches:
+        broken.setdefault((breach.scope, breach.threshold), []).append(str(breach))
+    cases: list[str] = []
+    failures = 0
+    for scope, threshold in gate.thresholds(names):
+        head = (
+            f'    <testcase classname="portalsim.gate" name={quoteattr(f"{scope}: {threshold}")}>'
+        )
+        breaches = broken.get((scope, threshold))
+        if breaches is None:
+            cases.append(f"{head}</testcase>")
+        else:
+            failures += 1
+            message = quoteattr("; ".join(breaches))
+            cases.append(f'{head}\n      <failure message={message} type="gate"/>\n    </testcase>')
+    for outcome in report.waivers:
+        waiver = outcome.waiver
+        name = f"waiver {waiver.rule} province {waiver.province} {waiver.province_name}"
+        head = f'    <testcase classname="portalsim.gate" name={quoteattr(name)}>'
+        text = escape(f"{outcome}\nlý do / reason: {waiver.reason}")
+        if outcome.state == "expired":
+            failures += 1
+            cases.append(
+                f'{head}\n      <failure message={quoteattr(outcome.note)} type="waiver">'
+                f"{text}</failure>\n    </testcase>"
+            )
+        else:
+            cases.append(f"{head}\n      <system-out>{text}</system-out>\n    </testcase>")
+    if not report.checked:
+        failures += 1
+        cases.append(
+            '    <testcase classname="portalsim.gate" name="something was checked">\n'
+            '      <failure message="nothing was checked" type="gate"/>\n    </testcase>'
+        )
+    counts = {"tests": len(cases), "failures": failures, "skipped": 0}
+    suite = (
+        f'  <testsuite name="gate" tests="{len(cases)}" failures="{failures}" errors="0" '
+        f'skipped="0">\n' + "\n".join(cases) + "\n  </testsuite>"
+    )
+    return suite, counts
 
 
 def render_junit(report: Report) -> str:
@@ -126,6 +181,11 @@ def render_junit(report: Report) -> str:
             f'tests="{counts["tests"]}" failures="{counts["failures"]}" errors="0" '
             f'skipped="{counts["skipped"]}">\n' + "\n".join(cases) + "\n  </testsuite>"
         )
+    if report.gate is not None:
+        suite, counts = _gate_suite(report, report.gate)
+        suites.append(suite)
+        for key in totals:
+            totals[key] += counts[key]
     name = f"portalsim scorecard {report.profile}"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -9,6 +9,7 @@ province and rule, and the run metadata that `portalsim run` stores in the same 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ import orjson
 from contracts import Profile, Rule
 from mock_portal.scorecard import NO_DATA, Bands, scorecards
 from mock_portal.store import Store
-from simulator.reports.gate import Breach, Gate
+from simulator.reports.gate import Breach, Gate, WaiverOutcome
+from simulator.reports.waivers import today_in_vietnam
 
 __all__ = [
     "BAND_ORDER",
@@ -71,6 +73,9 @@ class Report:
     run: Mapping[str, Any] | None
     gate: Gate | None
     breaches: Sequence[Breach] = field(default_factory=tuple)
+    #: what each waiver of the gate did (applied, stale, expired), judged on `decided_on`
+    waivers: Sequence[WaiverOutcome] = field(default_factory=tuple)
+    decided_on: dt.date | None = None
 
     @property
     def checked(self) -> bool:
@@ -155,10 +160,16 @@ def _examples(
 
 
 def build_report(
-    store: Store, profile: Profile, *, bands: Bands | None = None, gate: Gate | None = None
+    store: Store,
+    profile: Profile,
+    *,
+    bands: Bands | None = None,
+    gate: Gate | None = None,
+    today: dt.date | None = None,
 ) -> Report:
     """The report of everything in `store`. Bands and gate: those given, else the ones the run
-    stored, else the defaults (no gate)."""
+    stored, else the defaults (no gate). The gate's waivers are judged on `today` (default:
+    today in Việt Nam)."""
     run = load_run_metadata(store)
     if bands is None:
         stored = (run or {}).get("bands")
@@ -167,7 +178,10 @@ def build_report(
         gate = Gate.from_json(run["gate"])
     rules = {rule.id: rule for rule in profile.rules}
     cards = scorecards(store, profile.rules, bands)
-    breaches = gate.evaluate(cards) if gate is not None else []
+    waivers = gate.waiver_outcomes(cards, today) if gate is not None and gate.waivers else []
+    if waivers and today is None:
+        today = today_in_vietnam()
+    breaches = gate.evaluate(cards, today) if gate is not None else []
     return Report(
         profile=profile.name,
         rules=rules,
@@ -177,4 +191,6 @@ def build_report(
         run=run,
         gate=gate,
         breaches=breaches,
+        waivers=waivers,
+        decided_on=today if waivers else None,
     )

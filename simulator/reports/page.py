@@ -185,6 +185,27 @@ def _examples(report: Report) -> str:
     return "<h2>Ví dụ / example findings</h2>" + "".join(blocks) if blocks else ""
 
 
+def _waivers(report: Report) -> str:
+    """The gate's waivers: who owns each, why, until when, and what it did."""
+    if not report.waivers:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(o.waiver.rule)}</td><td>{_e(o.waiver.province)} "
+        f"{_e(o.waiver.province_name)}</td><td>{_e(o.waiver.owner)}</td>"
+        f"<td>{_e(o.waiver.reason)}</td><td>{_e(o.waiver.expires.isoformat())}</td>"
+        f'<td class="{"fail" if o.state == "expired" else "muted"}">{_e(o.state)}</td>'
+        f"<td>{_e(o.note)}</td></tr>"
+        for o in report.waivers
+    )
+    decided = report.decided_on.isoformat() if report.decided_on else ""
+    return (
+        f"<h3>Miễn trừ / waivers (ngày xét / decided on {_e(decided)})</h3>"
+        "<table><tr><th>quy tắc / rule</th><th>tỉnh / province</th><th>chủ / owner</th>"
+        "<th>lý do / reason</th><th>hết hạn / expires</th><th>trạng thái / state</th>"
+        f"<th>ghi chú / note</th></tr>{rows}</table>"
+    )
+
+
 def render_html(report: Report) -> str:
     verdict = report.verdict
     css_class = "pass" if verdict == "pass" else "fail"
@@ -193,6 +214,7 @@ def render_html(report: Report) -> str:
         "<p>không có ngưỡng / no gate</p>"
         if report.gate is None
         else f"<p><code>{_e(report.gate.to_json())}</code></p><ul>{breaches}</ul>"
+        + _waivers(report)
     )
     run = (
         _run_facts(report.run)

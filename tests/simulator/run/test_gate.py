@@ -40,9 +40,9 @@ def test_items_on_the_command_line() -> None:
     gate = parse_gate(["max-errors=0,min-score=90", "HS=2", "LC-007=5"])
     assert gate is not None
     assert [str(b) for b in gate.evaluate(CARDS)] == [
-        "all provinces: max-errors=0 (3 error findings)",
+        "all provinces: max-errors=0 (3 error findings: 38 Thanh Hóa 3)",
         "all provinces: min-score=90 (38 Thanh Hóa scores 80)",
-        "all provinces: HS=2 (3 findings)",
+        "all provinces: HS=2 (3 findings: 38 Thanh Hóa 3)",
     ]
 
 
