@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-FRONT_DOORS = ["contracts", "simulator.domain", "mock_portal.store"]
+FRONT_DOORS = ["contracts", "simulator.domain", "mock_portal.store", "simulator.planning"]
 
 
 def _isort_key(name: str) -> tuple[int, str]:
