@@ -141,3 +141,33 @@ def test_odd_finding_values_are_stored(store: Store) -> None:
     assert [row.value for row in store.findings()] == values
     store.write_batch([record(findings=[finding(value={1, 2} - {2})])])
     assert store.findings(offset=4)[0].value == "{1}"
+
+
+def test_large_batch_keeps_every_row_with_its_message(store: Store) -> None:
+    """A batch larger than one INSERT statement takes (rows are chunked) loses nothing and
+    mixes nothing up: every message keeps its own findings, dossier and event, in order."""
+    count = 150  # several statements per table: 128 + 16 + 4 + 2 journal rows, more findings
+    records = [
+        record(
+            body=b'{"n":%d}' % n,
+            states=[dossier(n + 1)],
+            events=[DossierEvent(dossier(n + 1).code, "2", T0)],
+            findings=[finding(f"R-{n}-{k}") for k in range(3)],
+        )
+        for n in range(count)
+    ]
+    ids = store.write_batch(records)
+    assert ids == sorted(ids)
+    assert len(set(ids)) == count
+    entries = list(store.iter_journal())
+    assert [entry.id for entry in entries] == ids
+    for n, entry in enumerate(entries):
+        assert entry.body == b'{"n":%d}' % n
+        assert [row.rule for row in entry.findings] == [f"R-{n}-{k}" for k in range(3)]
+    for n, journal_id in enumerate(ids):
+        code = dossier(n + 1).code
+        assert store.get_dossier(code) == dossier(n + 1)
+        assert store.dossier_events(code) == [DossierEvent(code, "2", T0)]
+        assert store._db.query_one(
+            "SELECT first_journal_id, updated_journal_id FROM dossiers WHERE code = ?", (code,)
+        ) == (journal_id, journal_id)
