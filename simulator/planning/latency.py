@@ -90,8 +90,10 @@ class LatencyHistogram:
         return int(self._histogram.get_max_value()) if self.count else 0
 
     def add(self, other: LatencyHistogram) -> None:
-        """Add `other`'s counts to this one (exact: bucket by bucket)."""
-        self._histogram.add(other._histogram)
+        """Add `other`'s counts to this one (exact: bucket by bucket). An empty one adds
+        nothing (and must not: the library would take its minimum, 0, for a value)."""
+        if other.count:
+            self._histogram.add(other._histogram)
 
     def encode(self) -> str:
         """The compressed encoding (ASCII), for sending to another process."""
@@ -124,6 +126,7 @@ class LatencyHistogram:
         """Equal counts in every bucket (the same values to the histogram's precision)."""
         if not isinstance(other, LatencyHistogram):
             return NotImplemented
-        return bool(self._histogram.equals(other._histogram))
+        mine, theirs = self._histogram, other._histogram
+        return self.count == other.count and list(mine.counts) == list(theirs.counts)
 
     __hash__ = None  # type: ignore[assignment]  # mutable
