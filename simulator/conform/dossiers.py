@@ -9,6 +9,7 @@ base64 files. The defective variants each break one thing a province must check.
 from __future__ import annotations
 
 import base64
+import itertools
 import secrets
 from datetime import datetime
 from typing import Any
@@ -29,9 +30,14 @@ __all__ = [
 _SAMPLE_FILE = base64.b64encode("Đơn đề nghị (bản điện tử)".encode()).decode("ascii")
 
 
+#: the portal's sequence numbers, 9000-9999: from a random start, then one after the other, so
+#: the codes of one process never repeat (and two runs on one day rarely meet)
+_SEQUENCE = itertools.count(secrets.randbelow(1000))
+
+
 def dossier_code(unit: str, now: datetime) -> str:
-    """A fresh Art. 19 code of the unit, sequence 9000-9999 (the portal's own range)."""
-    return f"{unit}-{now.astimezone(VN_TZ):%y%m%d}-{9000 + secrets.randbelow(1000):04d}"
+    """A fresh Art. 19 code of the unit in the portal's own sequence range, 9000-9999."""
+    return f"{unit}-{now.astimezone(VN_TZ):%y%m%d}-{9000 + next(_SEQUENCE) % 1000:04d}"
 
 
 def fee_procedure(preferred: str | None = None) -> tuple[str, str, int]:
@@ -75,7 +81,7 @@ def defective_pushes(valid: dict[str, Any], unit: str, now: datetime) -> dict[st
         "MaHoSo": dossier_code(unit, now)
     }
     day = now.astimezone(VN_TZ)
-    malformed = valid | {"MaHoSo": f"{unit}-{day:%Y%m%d}-{9000 + secrets.randbelow(1000):04d}"}
+    malformed = valid | {"MaHoSo": f"{unit}-{day:%Y%m%d}-{9000 + next(_SEQUENCE) % 1000:04d}"}
     unknown = valid | {"MaHoSo": dossier_code(unit, now), "MaTTHC": "9.999999"}
     return {"PUSH-003": missing, "PUSH-004": malformed, "PUSH-005": unknown}
 

@@ -30,7 +30,7 @@ import httpx
 from contracts import CheckContext, Message, MessageKind, Severity, Validator
 from contracts import profiles as contract_profiles
 from simulator.conform import dossiers
-from simulator.conform.browser import login
+from simulator.conform.browser import Login, login
 from simulator.conform.config import ConformConfig
 from simulator.conform.journal import JournalRow, PortalJournal
 from simulator.conform.plan import PLAN, PlanCase
@@ -158,10 +158,12 @@ class _Run:
         portal_url: str,
         operator_token: str,
         client: httpx.Client,
+        browser: httpx.Client,
         terminal_in: TextIO | None,
         terminal_out: TextIO,
     ) -> None:
         self.config = config
+        self.browser = browser
         self.target = target.rstrip("/")
         self.portal_url = portal_url.rstrip("/")
         self.operator_token = operator_token
@@ -560,16 +562,17 @@ class _Run:
         for case_id, mode in _HOSTILE_MODE.items():
             self.done[case_id] = self._hostile_case(case_id, mode)
 
-    def _browser_login(self) -> Any:
+    def _browser_login(self) -> Login:
+        """One login in a browser without cookies (each login starts afresh)."""
         assert self.config.endpoints is not None
         assert self.config.sso is not None
-        with httpx.Client(timeout=self.limits.request, trust_env=False) as browser:
-            return login(
-                Recorder(browser),
-                self.url(self.config.endpoints.sso_login),
-                self.url(self.config.endpoints.sso_session),
-                self.config.sso.redirect_uri,
-            )
+        self.browser.cookies.clear()
+        return login(
+            Recorder(self.browser),
+            self.url(self.config.endpoints.sso_login),
+            self.url(self.config.endpoints.sso_session),
+            self.config.sso.redirect_uri,
+        )
 
     def _sso_login_case(self) -> _Done:
         case = PLAN.case("SSO-RP-001")
@@ -775,7 +778,8 @@ def run_plan(
         client = stack.enter_context(httpx.Client(timeout=config.limits.request, trust_env=False))
         check_reachable(client, target)
         url, token = stack.enter_context(_portal(config, portal_url))
-        run = _Run(config, target, url, token, client, terminal_in, terminal_out)
+        browser = stack.enter_context(httpx.Client(timeout=config.limits.request, trust_env=False))
+        run = _Run(config, target, url, token, client, browser, terminal_in, terminal_out)
         cases: list[CaseResult] = []
         wanted = _groups_needed(only)
         for group in PLAN.groups:

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import itertools
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -46,6 +47,7 @@ from simulator.reference.portal_client import PortalClient, wire_now
 from simulator.reference.profiles import ReferenceProfile
 from simulator.reference.relying_party import LoginRefused, RelyingParty
 from simulator.synthetic import (
+    CodeIssuer,
     DossierFactory,
     ProvincePools,
     VirtualProvince,
@@ -73,12 +75,25 @@ _WIRE_TIME = re.compile(r"^\d{14}$")
 _REQUIRED = ("MaHoSo", "MaTTHC", "NgayNopHoSo", "NguoiLienHe")
 _MAX_BODY = 1 << 20
 _SEED = 2018
+#: numbers of the province's own dossiers (local codes, published dossiers): one sequence per
+#: process, so servers of one process sharing a portal never reuse a code
+_LOCAL_SEQUENCE = itertools.count(1)
+_PUBLISHED = itertools.count(1)
 
 
 @functools.lru_cache(maxsize=8)
 def _pools(province: str) -> ProvincePools:
     """The province's synthetic people (Faker, a few seconds): made once per process."""
     return build_pools(province, _SEED)
+
+
+_ISSUERS: dict[str, CodeIssuer] = {}
+
+
+def _shared_issuer(province: str, factory: DossierFactory) -> CodeIssuer:
+    """One dossier-code issuer per province per process: servers of one process that publish
+    to one portal (whatever their profiles) never give two dossiers the same code."""
+    return _ISSUERS.setdefault(province, factory.codes)
 
 
 @dataclass(slots=True)
@@ -107,8 +122,6 @@ class _State:
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     transactions: dict[str, Transaction] = field(default_factory=dict)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    sequence: int = 0
-    published: int = 0
 
 
 def _json(payload: object, status_code: int = 200) -> Response:
@@ -215,9 +228,8 @@ class ReferenceProvince:
         return None
 
     def _local_code(self) -> str:
-        self.state.sequence += 1
         day = datetime.now(VN_TZ).strftime("%y%m%d")
-        return f"{self.config.unit}-{day}-{self.state.sequence:04d}"
+        return f"{self.config.unit}-{day}-{next(_LOCAL_SEQUENCE) % 9000:04d}"
 
     async def push(self, request: Request) -> Response:
         body = await _body(request)
@@ -408,6 +420,7 @@ class ReferenceProvince:
                 profile = dataclasses.replace(profile, faults=self.profile.dossier_faults)
                 pools = await asyncio.to_thread(_pools, profile.code)
                 factory = DossierFactory(profile, _SEED, pools=pools)
+                factory.codes = _shared_issuer(profile.code, factory)
                 self._publisher = VirtualProvince(
                     factory,
                     self._http,
@@ -415,8 +428,7 @@ class ReferenceProvince:
                     username=self.config.unit,
                     time_factor=1e9,
                 )
-            self.state.published += 1
-            outcome = await self._publisher.process(self.state.published)
+            outcome = await self._publisher.process(next(_PUBLISHED))
         return _json(
             {
                 "MaHoSo": outcome.code,
