@@ -337,9 +337,10 @@ METHOD = {
         `portalsim serve` on SQLite; every interval the server's resident memory (/proc, the
         whole process tree), answers, refusals, lost connections and p99 latency are sampled.
 
-        Pass: no refusal and no lost connection in any interval, each interval within 20 % of
-        the rate, resident memory at the end less than 20 % above what it was after the warm-up
-        (the first fifth of the run), and `verify_store` clean afterwards.
+        Pass: no refusal and no lost connection in any interval, the whole run within 20 % of
+        the rate and no interval without answers, resident memory at the end less than 20 %
+        above what it was after the warm-up (the first fifth of the run), and `verify_store`
+        clean afterwards.
         """
     ),
 }
