@@ -160,3 +160,20 @@ def test_factors_of_a_day_are_named(quang_nam: TrafficModel) -> None:
     """day_factors says which named factors make a day: 31/3/2026 is a peak-month quarter end."""
     applied = quang_nam.day_factors(date(2026, 3, 31)).applied
     assert dict(applied) == {"peak_month": 1.3, "quarter_end": 1.4}
+
+
+def test_peak_months_start_with_their_decision(quang_nam: TrafficModel) -> None:
+    """Quảng Nam's peak months apply from March 2022 (Directive 04), not before."""
+    assert quang_nam.peak_month_factor(2021, 3) == 1.0
+    assert quang_nam.peak_month_factor(2022, 3) == pytest.approx(Factors().peak_month)
+    assert quang_nam.peak_month_factor(2022, 4) == 1.0
+
+
+def test_range_across_new_year(plain: TrafficModel) -> None:
+    """A range over New Year joins both years: 1 January 2027 is off, Monday 4 January not."""
+    series = plain.arrival_rates(date(2026, 12, 31), date(2027, 1, 4))
+    assert len(series) == 5 * 1440
+    assert sum(series.dossiers[:1440]) > 0.0
+    assert sum(series.dossiers[1440 : 4 * 1440]) == 0.0
+    assert sum(series.dossiers[4 * 1440 :]) > 0.0
+    assert plain.day_factors(date(2027, 1, 4)).after_days_off
