@@ -107,6 +107,7 @@ def _escaped(text: str) -> str:
 
 
 def test_html_reports_waived_failure_with_its_owner() -> None:
+    """The waived failure's section shows its waiver's owner."""
     result, verdict = _run()
     html = render_html(result, verdict)
     section = html[html.index('id="case-PAY-CONF-002"') :]
@@ -128,6 +129,7 @@ def test_results_json_re_renders_the_same_outputs(tmp_path: Path) -> None:
 
 
 def test_console_summary_counts_per_group_and_lists_failures() -> None:
+    """Counts per group in status order, failures and waived cases listed, vi/en labels."""
     result, verdict = _run()
     out = io.StringIO()
     write_summary(result, verdict, out)
@@ -143,6 +145,7 @@ def test_console_summary_counts_per_group_and_lists_failures() -> None:
 
 
 def test_conclude_writes_reports_and_returns_the_exit_code(tmp_path: Path) -> None:
+    """conclude() writes the three files and returns the verdict's exit code."""
     result = plan_result({"PUSH-001": "pass"})
     out = io.StringIO()
     code = conclude(result, Waivers.none(), TODAY, out=out, reports=tmp_path)
@@ -160,6 +163,7 @@ def test_conclude_writes_reports_and_returns_the_exit_code(tmp_path: Path) -> No
     ],
 )
 def test_a_bad_result_file_is_one_line(tmp_path: Path, content: bytes, problem: str) -> None:
+    """A result file that is not one: ResultFileError naming the problem."""
     from simulator.conform.results import ResultFileError
 
     path = tmp_path / "results.json"

@@ -22,11 +22,13 @@ def _waivers(*cases: str, province: str = PROVINCE, expires: dt.date = EXPIRES) 
 
 
 def test_all_pass_exits_0() -> None:
+    """Every case passed: exit 0, status pass, no reason."""
     verdict = decide(plan_result({"PUSH-001": "pass", "PUSH-003": "pass"}), Waivers.none(), EXPIRES)
     assert (verdict.exit_code, verdict.status, verdict.reasons) == (0, "pass", ())
 
 
 def test_unwaived_failure_exits_1_naming_the_case() -> None:
+    """A failure without a waiver: exit 1, the reason names the case."""
     verdict = decide(plan_result({"PUSH-001": "pass", "PUSH-003": "fail"}), Waivers.none(), EXPIRES)
     assert verdict.exit_code == 1
     assert "PUSH-003" in verdict.reasons[0]
@@ -62,12 +64,14 @@ def test_expired_waiver_of_a_passing_case_still_fails() -> None:
 
 
 def test_waiver_of_a_passing_case_is_stale_not_failing() -> None:
+    """A valid waiver of a case that passes is stale: reported, exit 0."""
     verdict = decide(plan_result({"PUSH-001": "pass"}), _waivers("PUSH-001"), EXPIRES)
     assert verdict.exit_code == 0
     assert verdict.waivers[0].state == "stale"
 
 
 def test_waiver_of_another_province_does_not_apply() -> None:
+    """A waiver granted to another province neither waives nor is listed."""
     verdict = decide(
         plan_result({"PUSH-003": "fail"}), _waivers("PUSH-003", province="38"), EXPIRES
     )
@@ -76,6 +80,7 @@ def test_waiver_of_another_province_does_not_apply() -> None:
 
 
 def test_waiver_of_a_case_not_run_has_no_effect() -> None:
+    """A waiver of a case outside the run (even expired) has no effect: 'not run'."""
     verdict = decide(
         plan_result({"PUSH-001": "pass"}), _waivers("PUSH-003"), EXPIRES + dt.timedelta(days=9)
     )
@@ -93,6 +98,7 @@ def test_waivers_do_not_cover_errors() -> None:
 
 @pytest.mark.parametrize("outcomes", [{}, {"PUSH-001": "skip", "PUSH-002": "skip"}])
 def test_a_run_that_ran_nothing_never_passes(outcomes: dict[str, str]) -> None:
+    """No case, or every case skipped: exit 1, 'no case ran'."""
     verdict = decide(plan_result(outcomes), Waivers.none(), EXPIRES)  # type: ignore[arg-type]
     assert (verdict.exit_code, verdict.status) == (1, "nothing ran")
     assert "no case ran" in verdict.reasons[0]

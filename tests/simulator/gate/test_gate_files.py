@@ -126,6 +126,7 @@ def test_the_same_waiver_is_valid_through_its_last_day_only(
 
 
 def test_a_bad_today_is_a_usage_error(database: Path, tmp_path: Path) -> None:
+    """--today that is not YYYY-MM-DD: exit 2, one line."""
     code, _out, err = _report(database, tmp_path, "--today", "22/11/2026")
     assert code == 2
     assert err == "portalsim: error: --today: '22/11/2026' is not a date (YYYY-MM-DD)\n"
