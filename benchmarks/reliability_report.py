@@ -62,7 +62,11 @@ SUITES = (
         slow_marks="not soak",
     ),
     Suite("fuzzing", "Fuzzing", ("tests/mock_portal/fuzz",)),
-    Suite("security", "Isolation and security", ("tests/mock_portal/security",)),
+    Suite(
+        "security",
+        "Isolation and security",
+        ("tests/mock_portal/security", "tests/mock_portal/isolation"),
+    ),
     Suite("soak", "Soak", ("tests/mock_portal/durability/test_soak.py",), "soak", "soak"),
 )
 
@@ -86,6 +90,7 @@ def run_suite(suite: Suite, figures: Path, *, slow: bool, env: dict[str, str]) -
     if not paths:
         return
     junit = figures / f"{suite.name}.junit.xml"
+    marks = suite.slow_marks if slow else suite.marks
     command = [
         str(ROOT / ".venv" / "bin" / "python"),
         "-m",
@@ -94,7 +99,7 @@ def run_suite(suite: Suite, figures: Path, *, slow: bool, env: dict[str, str]) -
         "-p",
         "no:cacheprovider",
         "-m",
-        suite.slow_marks if slow else suite.marks,
+        marks,
         f"--junitxml={junit}",
         *paths,
     ]
@@ -102,6 +107,7 @@ def run_suite(suite: Suite, figures: Path, *, slow: bool, env: dict[str, str]) -
     started = time.monotonic()
     subprocess.run(command, cwd=ROOT, env=env, check=False)
     print(f"reliability_report: {suite.name}: {time.monotonic() - started:.0f} s", file=sys.stderr)
+    write_meta(figures, suite, marks, env)
 
 
 def read_outcome(figures: Path, suite: Suite) -> Outcome:
@@ -357,8 +363,7 @@ DEFECTS = [
 ]
 
 
-def render(figures: Path, outcomes: dict[str, Outcome], argv: list[str]) -> str:
-    meta = read_meta(figures)
+def render(figures: Path, outcomes: dict[str, Outcome]) -> str:
     lines = [
         "# Reliability of the mock portal",
         "",
@@ -369,9 +374,6 @@ def render(figures: Path, outcomes: dict[str, Outcome], argv: list[str]) -> str:
         "```sh",
         f"{COMMAND} [--soak-seconds 600] [--slow]",
         "```",
-        "",
-        f"Last run: {meta.get('finished', '?')}, commit {meta.get('commit', '?')}, "
-        f"`{' '.join(meta.get('argv', argv)) or '(defaults)'}`, {meta.get('machine', '?')}.",
         "",
         "## Summary",
         "",
@@ -385,10 +387,21 @@ def render(figures: Path, outcomes: dict[str, Outcome], argv: list[str]) -> str:
             verdict = "passed"
         else:
             verdict = "FAILED: " + ", ".join(outcome.failed_names or ("no test ran",))
+        meta = read_meta(figures, suite)
         rows.append(
-            [suite.title, verdict, outcome.tests, outcome.skipped, round(outcome.seconds, 1)]
+            [
+                suite.title,
+                verdict,
+                outcome.tests,
+                outcome.skipped,
+                round(outcome.seconds, 1),
+                f"{meta.get('finished', '')} {meta.get('commit', '')} {meta.get('how', '')}",
+            ]
         )
-    lines += table(["suite", "outcome", "tests", "skipped", "seconds"], rows)
+    header = ["suite", "outcome", "tests", "skipped", "seconds", "run (UTC, commit, how)"]
+    lines += table(header, rows)
+    machines = sorted({read_meta(figures, suite).get("machine", "") for suite in SUITES} - {""})
+    lines += [f"Machine: {'; '.join(machines) or 'unknown'}.", ""]
     for suite in SUITES:
         lines += [f"## {suite.title}", ""]
         lines += [f"- {line}" for line in METHOD.get(suite.name, [])]
@@ -410,27 +423,33 @@ def render(figures: Path, outcomes: dict[str, Outcome], argv: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_meta(figures: Path) -> dict[str, Any]:
-    path = figures / "meta.json"
+def read_meta(figures: Path, suite: Suite) -> dict[str, Any]:
+    path = figures / f"{suite.name}.meta.json"
     if not path.exists():
         return {}
     meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return meta
 
 
-def write_meta(figures: Path, argv: list[str]) -> None:
+def write_meta(figures: Path, suite: Suite, marks: str, env: dict[str, str]) -> None:
+    """When, on which commit and machine, and how (markers, soak length) a suite last ran."""
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     python = platform.python_version()
     machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, Python {python}"
+    how = f"-m '{marks}'"
+    if suite.name == "soak":
+        seconds, rate = env["PORTALSIM_SOAK_SECONDS"], env["PORTALSIM_SOAK_RATE"]
+        how += f", {float(seconds):.0f} s at {float(rate):.0f} messages/s"
     meta = {
         "finished": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit or "?",
-        "argv": argv,
+        "how": how,
         "machine": machine,
     }
-    (figures / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    path = figures / f"{suite.name}.meta.json"
+    path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -439,13 +458,17 @@ def main(argv: list[str] | None = None) -> int:
         "--soak-seconds", type=float, default=60.0, help="soak length (600: 10 min)"
     )
     parser.add_argument("--soak-rate", type=float, default=60.0, help="soak messages per second")
-    parser.add_argument("--slow", action="store_true", help="also the slow (long) variants")
+    parser.add_argument(
+        "--slow",
+        nargs="*",
+        choices=[suite.name for suite in SUITES],
+        help="also the slow (long) variants: of the suites named, of all when none is",
+    )
     parser.add_argument("--figures", type=Path, help="keep the figures in DIR (default: temporary)")
     parser.add_argument("--render-only", type=Path, metavar="DIR", help="render DIR's figures")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--only", choices=[suite.name for suite in SUITES], action="append")
     args = parser.parse_args(argv)
-    given = sys.argv[1:] if argv is None else argv
     if args.soak_seconds < 20:
         parser.error("--soak-seconds: at least 20 (warm-up and intervals need it)")
     if args.render_only is not None:
@@ -463,10 +486,10 @@ def main(argv: list[str] | None = None) -> int:
         }
         for suite in SUITES:
             if args.only is None or suite.name in args.only:
-                run_suite(suite, figures, slow=args.slow, env=env)
-        write_meta(figures, given)
+                slow = args.slow is not None and (not args.slow or suite.name in args.slow)
+                run_suite(suite, figures, slow=slow, env=env)
     outcomes = {suite.name: read_outcome(figures, suite) for suite in SUITES}
-    args.output.write_text(render(figures, outcomes, given), encoding="utf-8")
+    args.output.write_text(render(figures, outcomes), encoding="utf-8")
     print(f"reliability_report: wrote {args.output} (figures in {figures})", file=sys.stderr)
     return 0 if all(o.passed for o in outcomes.values() if o.ran) else 1
 
