@@ -25,7 +25,7 @@ def write_config(
 ) -> Path:
     """A province configuration for the reference target on `target_port`, with short limits;
     `omit` ("payment.hash_key_2") leaves one key out."""
-    tables = {
+    tables: dict[str, dict[str, object]] = {
         "province": {"unit": UNIT, "password": "mat-khau-tinh-thanh-hoa"},
         "endpoints": {
             "push": "/dvcqg/hoso",
