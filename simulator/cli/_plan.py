@@ -12,7 +12,7 @@ import click
 
 from simulator.cli._plan_probe import probe_command, worker_command
 from simulator.cli._streams import stdout
-from simulator.errors import UsageError
+from simulator.errors import DataFileError, UsageError
 
 if TYPE_CHECKING:
     from simulator.planning import PeakNeed, TrafficModel
@@ -43,10 +43,16 @@ def _peak_months(text: str | None) -> list[int] | None:
 
 
 def _build(
-    province: str, month: str, volume: float | None, peak: str | None, config: Path | None
+    province: str,
+    month: str,
+    volume: float | None,
+    peak: str | None,
+    config: Path | None,
+    calendar_file: Path | None,
 ) -> tuple[TrafficModel, PeakNeed, ModelConfig]:
     """The model and its peak, every input checked before anything is written."""
     # The model pulls in the synthetic provinces' data: imported when the command runs only.
+    from simulator.domain import load_calendar
     from simulator.planning import ModelInputError, ProvinceNotFound, TrafficModel, parse_month
     from simulator.planning.config import ModelConfig, load_model_config
 
@@ -56,6 +62,10 @@ def _build(
         settings = load_model_config(config) if config is not None else ModelConfig()
     except ValueError as error:
         raise UsageError(f"--config: {error}") from None
+    try:
+        calendar = load_calendar(calendar_file) if calendar_file is not None else None
+    except ValueError as error:
+        raise DataFileError(f"--calendar: {error}") from None
     months = _peak_months(peak)
     if months is None and settings.peak_months is not None:
         months = sorted(settings.peak_months)
@@ -66,6 +76,7 @@ def _build(
             volume if volume is not None else settings.annual_volume,
             factors=settings.factors,
             peak_months=months,
+            calendar=calendar,
         )
         return model, model.peak(month), settings
     except ProvinceNotFound as error:
@@ -120,6 +131,9 @@ def _write_text(
     "--config", type=click.Path(path_type=Path), help="TOML: annual_volume, peak_months, factors."
 )
 @click.option(
+    "--calendar", type=click.Path(path_type=Path), help="Working-day override file (TOML)."
+)
+@click.option(
     "--output",
     type=click.Path(path_type=Path),
     default=Path("."),
@@ -134,6 +148,7 @@ def model_command(
     volume: float | None,
     peak_months: str | None,
     config: Path | None,
+    calendar: Path | None,
     output: Path,
     fmt: str,
 ) -> int:
@@ -141,9 +156,10 @@ def model_command(
 
     \b
     Writes a plot (PNG) and an HTML page embedding it into --output.
-    Exit 2: unknown province, bad month or volume, unreadable --config (nothing written).
+    Exit 2: unknown province, bad month or volume, unreadable --config or --calendar
+    (nothing written).
     """
-    model, need, settings = _build(province, month, volume, peak_months, config)
+    model, need, settings = _build(province, month, volume, peak_months, config, calendar)
     if output.exists() and not output.is_dir():
         raise UsageError(f"--output {output}: not a folder")
     from simulator.planning.plot import render_page, render_png  # matplotlib: only when drawing

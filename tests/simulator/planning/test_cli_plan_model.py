@@ -112,6 +112,7 @@ BAD = [
     ("month 13", ["--province", "49", "--month", "2026-13"], "YYYY-MM"),
     ("negative volume", ["--province", "49", "--month", "2026-03", "--volume", "-1"], "--volume"),
     ("bad peak months", ["--province", "49", "--month", "2026-03", "--peak-months", "13"], "1-12"),
+    ("no calendar", ["--province", "49", "--month", "2026-03", "--calendar", "/no"], "calendar"),
     ("no config", ["--province", "49", "--month", "2026-03", "--config", "/no.toml"], "config"),
 ]  # fmt: skip
 
@@ -152,3 +153,20 @@ def test_config_file_overrides(tmp_path: Path) -> None:
     assert code == EXIT_USAGE
     assert "peak_moth" in err
     assert not (tmp_path / "b").exists()
+
+
+def test_calendar_file_moves_the_peak(tmp_path: Path) -> None:
+    """A calendar override making Monday 30/3/2026 a day off moves the peak elsewhere."""
+    calendar = tmp_path / "calendar.toml"
+    calendar.write_text(
+        'format = 1\n[years.2026]\ndays_off = [2026-03-30]\nsource = "test"\n',
+        encoding="utf-8",
+    )
+    code, out, err = plan_model(
+        "--province", "49", "--month", "2026-03", "--calendar", str(calendar),
+        "--output", str(tmp_path / "out"), "--format", "json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert document["working_days"] == 21
+    assert not document["peak_minute"].startswith("2026-03-30")
