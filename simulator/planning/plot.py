@@ -105,7 +105,7 @@ def _row(*cells: str) -> str:
 
 def render_page(model: TrafficModel, need: PeakNeed, png: bytes) -> str:
     """A self-contained HTML page: the figures, the plot (inline PNG), the factors' sources."""
-    title = f"Mô hình lưu lượng: {need.province_label}, tháng {need.month}"
+    title = f"Mô hình lưu lượng: {need.province_label}, tháng {need.month[5:]}/{need.month[:4]}"
     summary = [
         ("Annual volume (dossiers)", f"{need.annual_volume:,.0f}"),
         ("Working days in the month", str(need.working_days)),
