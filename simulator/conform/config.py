@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.identifiers import parse_agency_code
+from simulator.conform.plan import PLAN
 from simulator.errors import UsageError
 
 __all__ = [
@@ -277,9 +278,12 @@ def _limits(raw: dict[str, Any]) -> Limits:
 
 
 def _triggers(raw: dict[str, Any]) -> dict[str, Trigger]:
+    known = {case.id for case in PLAN.cases()} | {group.id for group in PLAN.groups}
     triggers = {}
     for name, entry in raw.items():
         where = f"triggers.{name}"
+        if name not in known:
+            raise ConformConfigError(f"{where}: {name!r} is no case or group ID of the plan")
         if not isinstance(entry, dict):
             raise ConformConfigError(f"{where}: must be a table")
         kinds = [kind for kind in _TRIGGER_KINDS if kind in entry]

@@ -27,7 +27,7 @@ from mock_portal.store import StoreError
 from simulator.conform.config import ConformConfig
 from simulator.conform.serving import ThreadedServer
 from simulator.domain import bundled_provinces
-from simulator.errors import InfrastructureError
+from simulator.errors import InfrastructureError, UsageError
 
 __all__ = ["EmbeddedPortal", "embedded_portal_config"]
 
@@ -90,7 +90,13 @@ class EmbeddedPortal:
         except StoreError as error:
             self._workdir.cleanup()
             raise InfrastructureError(f"the embedded portal's database: {error}") from None
-        self._server = ThreadedServer(create_app(self._portal), port=config.portal_port or 0)
+        try:
+            self._server = ThreadedServer(create_app(self._portal), port=config.portal_port or 0)
+        except InfrastructureError as error:
+            self._portal.close()
+            self._workdir.cleanup()
+            # A fixed port in use is the configuration's problem, as for `portalsim serve`.
+            raise UsageError(f"portal.port: {error.message}") from None
 
     @property
     def url(self) -> str:
