@@ -17,7 +17,7 @@ JSON::
      "cases": [{"case_id", "group_id", "title", "outcome" (what the case found),
                 "status" (after waivers: pass|fail|waived|skip|error), "note",
                 "waiver": {…} | null, "rules", "clauses", "reason", "hint"}],
-     "result": {…PlanResult.to_json(): every case with its evidence…}}
+     "result": {…PlanResult.to_json(): every case with its evidence, credentials redacted…}}
 
 `portalsim` reads a `results.json` back with `load_result` (its "result" member), so every
 output can be re-rendered from it.
@@ -41,7 +41,7 @@ from xml.sax.saxutils import escape, quoteattr
 import orjson
 
 from simulator.conform.console import province_label
-from simulator.conform.evidence import exchange_text
+from simulator.conform.evidence import exchange_text, redact_result
 from simulator.conform.results import PlanResult
 from simulator.conform.verdict import CaseVerdict, Verdict
 from simulator.domain import PROVINCES_2025
@@ -78,7 +78,8 @@ def render_json(result: PlanResult, verdict: Verdict) -> bytes:
             }
             for case in verdict.cases
         ],
-        "result": result.to_json(),
+        # credentials out, as in every output: results.json is a CI artifact too
+        "result": redact_result(result).to_json(),
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
 

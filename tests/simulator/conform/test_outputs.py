@@ -14,6 +14,7 @@ import xmlschema
 
 from contracts.profiles import load as load_profile
 from simulator.conform.console import write_summary
+from simulator.conform.evidence import redact_result
 from simulator.conform.machine import render_json, render_junit
 from simulator.conform.outputs import OUTPUT_FILES, conclude, write_outputs
 from simulator.conform.page import render_html
@@ -115,12 +116,18 @@ def test_html_reports_waived_failure_with_its_owner() -> None:
 
 
 def test_results_json_re_renders_the_same_outputs(tmp_path: Path) -> None:
-    """results.json holds the whole result: read back, it renders byte-identical outputs."""
+    """results.json holds the whole result but credentials: read back, it renders
+    byte-identical outputs."""
     result, verdict = _run()
     paths = write_outputs(result, verdict, tmp_path / "out")
     assert [p.name for p in paths] == list(OUTPUT_FILES)
+    stored = paths[0].read_text(encoding="utf-8")
+    assert "hunter2" not in stored
+    assert "s3cr3t" not in stored
+    assert "Bearer «redacted»" in stored
     again = load_result(paths[0])
-    assert again == result
+    assert again == redact_result(result)
+    assert "<script>alert('x')</script>" in again.cases[0].evidence[0].request_body
     verdict_again = decide(
         again, Waivers("w.toml", tuple(u.waiver for u in verdict.waivers)), TODAY
     )
