@@ -250,12 +250,12 @@ def probe_command(
         if province_unit is None:
             raise UsageError("--flow catalogue: name the units (--unit CODE) or a --province")
         units = (province_unit,)
+    _reachable(host, port, target)
     if output is not None:
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise UsageError(f"--output {output}: cannot create it: {error.strerror}") from None
-    _reachable(host, port, target)
 
     plan = StepPlan(
         target=target,

@@ -21,11 +21,18 @@ class _OneAtATime(BaseHTTPRequestHandler):
         body = b"ok\n"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
+        # one request per connection, even when the client asks to keep it: a kept connection
+        # would hold the only server while other clients' connections wait
+        self.send_header("Connection", "close")
+        self.close_connection = True
         self.end_headers()
         self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
+
+    def handle(self) -> None:
+        self.handle_one_request()
 
 
 class _Server(socketserver.TCPServer):
