@@ -81,7 +81,9 @@ def _cell(card: Mapping[str, Any], column: str, lang: str, href: Href | None) ->
             css, exchanges - failed, _count(exchanges - failed, lang), _count(exchanges, lang)
         )
     value = _column_value(card, column)
-    return Markup("<td " + number + ">{}</td>").format(value, _count(value, lang) if value else "")
+    # a zero is written for a province that sent anything; a silent one's cells stay empty
+    shown = _count(value, lang) if value or card["scored"] else ""
+    return Markup("<td " + number + ">{}</td>").format(value, shown)
 
 
 def _column_value(card: Mapping[str, Any], column: str) -> int:
