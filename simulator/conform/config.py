@@ -4,6 +4,7 @@
 [province]
 unit = "000.00.00.H56"           # QCVN 102 code of the province's unit: its madonvi and login
 password = "…"                   # its password at the portal (the embedded portal is given it)
+procedure = "1.000948"           # optional: a procedure with fees it offers (pushed, then paid)
 
 [endpoints]                      # paths on --target, or absolute URLs
 push = "/dvcqg/hoso"             # DVCQG → province dossier push
@@ -71,6 +72,7 @@ __all__ = [
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m)$")
 _ENDPOINTS = ("push", "payment_confirm", "payment_lookup", "sso_login", "sso_session")
 _TRIGGER_KINDS = ("http", "command", "manual")
+_PROCEDURE = re.compile(r"^\d\.\d{6}$")
 _HTTP_TRIGGER = re.compile(r"^(GET|POST|PUT)\s+(\S+)$")
 
 
@@ -137,6 +139,8 @@ class Trigger:
 class ConformConfig:
     unit: str
     password: str | None = field(default=None, repr=False)
+    #: MaTTHC of the pushed dossier (a procedure with fees); None: the catalogue's first one
+    procedure: str | None = None
     endpoints: Endpoints | None = None
     payment: PaymentCredentials | None = None
     sso: SsoCredentials | None = None
@@ -186,6 +190,9 @@ def parse_conform_config(raw: dict[str, Any]) -> ConformConfig:
     if parse_agency_code(unit) is None:
         raise ConformConfigError(f"province.unit: {unit!r} is not a QCVN 102 agency code")
     password = _optional_string(province, "password", "province")
+    procedure = _optional_string(province, "procedure", "province")
+    if procedure is not None and not _PROCEDURE.match(procedure):
+        raise ConformConfigError(f"province.procedure: {procedure!r} is not a MaTTHC (d.dddddd)")
     endpoints = _table(raw, "endpoints")
     payment = _table(raw, "payment")
     sso = _table(raw, "sso")
@@ -198,6 +205,7 @@ def parse_conform_config(raw: dict[str, Any]) -> ConformConfig:
     return ConformConfig(
         unit=unit,
         password=password,
+        procedure=procedure,
         endpoints=Endpoints(**{key: _string(endpoints, key, "endpoints") for key in _ENDPOINTS})
         if endpoints is not None
         else None,
@@ -222,6 +230,15 @@ def parse_conform_config(raw: dict[str, Any]) -> ConformConfig:
     )
 
 
+_KEYS = {
+    "province": ("unit", "password", "procedure"),
+    "endpoints": _ENDPOINTS,
+    "payment": ("client_id", "hash_key_1", "hash_key_2"),
+    "sso": ("client_id", "client_secret", "redirect_uri"),
+    "portal": ("port", "operator_token"),
+}
+
+
 def _table(raw: dict[str, Any], key: str, *, required: bool = False) -> dict[str, Any] | None:
     value = raw.get(key)
     if value is None:
@@ -230,6 +247,10 @@ def _table(raw: dict[str, Any], key: str, *, required: bool = False) -> dict[str
         return None
     if not isinstance(value, dict):
         raise ConformConfigError(f"{key}: must be a table")
+    unknown = sorted(set(value) - set(_KEYS.get(key, value)))
+    if unknown:
+        known = ", ".join(_KEYS[key])
+        raise ConformConfigError(f"{key}: unknown key(s) {', '.join(unknown)}; known: {known}")
     return value
 
 

@@ -175,7 +175,7 @@ class _Run:
         self.done: dict[str, _Done] = {}
         # what later cases reuse
         self.pushed: str | None = None
-        self.procedure = dossiers.fee_procedure()
+        self.procedure = dossiers.fee_procedure(config.procedure)
         self.transaction: dict[str, Any] | None = None
         self.first_confirmation: dict[str, Any] | None = None
         self.first_code: int | None = None
@@ -216,7 +216,12 @@ class _Run:
         ]
 
     def evidence_of(self, rows: Sequence[JournalRow], rules: Sequence[str] = ()) -> list[Exchange]:
-        chosen = [row for row in rows if not rules or row.findings_of(rules, ("error", "warning"))]
+        # Logins carry the unit's password: never evidence.
+        chosen = [
+            row
+            for row in rows
+            if row.kind != "login" and (not rules or row.findings_of(rules, ("error", "warning")))
+        ]
         return [row.exchange(self.portal_url) for row in chosen[:6]]
 
     def hostile(self, mode: str | None) -> Answer:
