@@ -180,6 +180,7 @@ class _Run:
         self.first_confirmation: dict[str, Any] | None = None
         self.first_code: int | None = None
         self._created_evidence: list[Exchange] = []
+        self.push_exchange: Exchange | None = None
         profile = contract_profiles.load()
         self.rules = profile.rules
         self.validator = Validator(
@@ -262,6 +263,7 @@ class _Run:
         else:
             self.done["PUSH-001"] = _pass([answer.exchange])
             self.pushed = code
+            self.push_exchange = answer.exchange
         defective_codes: dict[str, str] = {}
         for case_id, body in dossiers.defective_pushes(valid, self.config.unit, now).items():
             sent = self.recorder.send("POST", self.url(endpoints.push), json_body=body)
@@ -297,7 +299,7 @@ class _Run:
             self.done["PUSH-002"] = _fail(
                 f"no DongBoTrangThaiHoSo for {code} reached the portal within "
                 f"{self.limits.status_sync:g} s",
-                [],
+                [self.push_exchange] if self.push_exchange is not None else [],
                 _HINTS["PUSH-002"],
             )
             return
