@@ -102,15 +102,26 @@ def _sqlite_file(url: str) -> Path | None:
 @click.command("report")
 @click.option(
     "--database",
-    required=True,
     help="The portal's database: a SQLite file, sqlite:///PATH, or a postgresql:// URL.",
+)
+@click.option(
+    "--result",
+    "result_path",
+    type=click.Path(path_type=Path),
+    help="Instead of a database: the results.json of a portalsim conform run, judged again.",
+)
+@click.option(
+    "--waivers",
+    "waivers_path",
+    type=click.Path(path_type=Path),
+    help="With --result: judge with this waiver file instead of the waivers it records.",
 )
 @click.option(
     "--reports",
     default="reports",
     show_default=True,
     type=click.Path(path_type=Path),
-    help="Folder for scorecard.json, junit.xml and report.html.",
+    help="Folder for scorecard.json (--result: results.json), junit.xml and report.html.",
 )
 @gate_option
 @click.option(
@@ -124,7 +135,13 @@ def _sqlite_file(url: str) -> Path | None:
     help="Judge the gate's waivers as of this day (default: today in Asia/Ho_Chi_Minh).",
 )
 def report_command(
-    database: str, reports: Path, gates: tuple[str, ...], bands: str | None, today: str | None
+    database: str | None,
+    result_path: Path | None,
+    waivers_path: Path | None,
+    reports: Path,
+    gates: tuple[str, ...],
+    bands: str | None,
+    today: str | None,
 ) -> int:
     """Re-render the scorecard and reports of a portal database, without running anything.
 
@@ -134,13 +151,33 @@ def report_command(
     With a gate file's [[waiver]] entries, a province's findings of a waived rule do not count
     until the waiver expires; an expired waiver breaks the gate (docs/conformance.md).
 
+    With --result results.json: a portalsim conform run judged again (its recorded waivers, or
+    --waivers, on --today) and its reports written again; the exit codes of portalsim conform.
+
     \b
     Exit 0: pass · 1: a gate threshold broken, an expired waiver, or nothing checked · 2: bad
     option, gate file or database content · 4: database unreachable.
     """
+    day = parse_today(today)
+    if (database is None) == (result_path is None):
+        raise UsageError(
+            "give --database (a portal database) or --result (a conformance run's results.json)"
+        )
+    if result_path is not None:
+        if gates or bands:
+            raise UsageError("--gate and --bands judge a portal database, not --result")
+        # imported here: the conformance plan is only needed for this mode
+        from simulator.cli._report_result import report_result
+
+        return report_result(result_path, waivers_path, day, reports)
+    assert database is not None  # one of the two, checked above
+    if waivers_path is not None:
+        raise UsageError(
+            "--waivers goes with --result; a gate of recorded traffic takes its waivers from "
+            "the gate file ([[waiver]])"
+        )
     gate = parse_gate_option(gates)
     chosen_bands = parse_bands(bands)
-    day = parse_today(today)
     path = _sqlite_file(database)
     if path is not None and not path.is_file():
         raise UsageError(f"{database}: no such database file")

@@ -6,6 +6,9 @@
     conclude(result, waivers, today, *, out, reports=None, rules=None, colour=False) -> int
         decides the verdict, writes the outputs (when `reports` is given), the console summary
         (to `out`) and returns the exit code.
+    recorded_waivers(path) -> Waivers
+        the waivers a `results.json` was judged with (its verdict's), to judge it again
+        (`portalsim report --result results.json`).
 
 Renderers, each a pure function of (`PlanResult`, `Verdict`): `write_summary` (`console`),
 `render_json`, `render_junit` (`machine`), `render_html` (`page`). A `results.json` re-renders
@@ -20,16 +23,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+import orjson
+
 from contracts import Rule
 from simulator.conform.console import write_summary
 from simulator.conform.machine import render_json, render_junit
 from simulator.conform.page import render_html
-from simulator.conform.results import PlanResult
+from simulator.conform.results import PlanResult, ResultFileError
 from simulator.conform.verdict import Verdict, decide
-from simulator.conform.waivers import Waivers
+from simulator.conform.waivers import Waiver, Waivers
 from simulator.errors import UsageError
 
-__all__ = ["OUTPUT_FILES", "conclude", "write_outputs"]
+__all__ = ["OUTPUT_FILES", "conclude", "recorded_waivers", "write_outputs"]
 
 OUTPUT_FILES = ("results.json", "junit.xml", "report.html")
 
@@ -62,6 +67,32 @@ def write_outputs(
             f"{folder}: cannot write the reports ({error.strerror or error})"
         ) from None
     return paths
+
+
+def recorded_waivers(path: Path) -> Waivers:
+    """The waivers under "verdict" in a results.json (none in a bare result file)."""
+    try:
+        document = orjson.loads(path.read_bytes())
+        verdict = document.get("verdict") if isinstance(document, dict) else None
+        if not isinstance(verdict, dict):
+            return Waivers.none()
+        source = str(verdict.get("waiver_file") or path)
+        entries = tuple(
+            Waiver(
+                source,
+                int(entry["entry"]),
+                entry["case"],
+                entry["rule"],
+                str(entry["province"]),
+                str(entry["owner"]),
+                str(entry["reason"]),
+                dt.date.fromisoformat(str(entry["expires"])),
+            )
+            for entry in verdict.get("waivers", [])
+        )
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise ResultFileError(f"{path}: cannot read the waivers it records ({error})") from None
+    return Waivers(source, entries)
 
 
 def conclude(
