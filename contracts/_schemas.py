@@ -156,7 +156,10 @@ def _violations_of(error: jsonschema.ValidationError) -> Iterator[SchemaViolatio
     if keyword == "required" and isinstance(error.instance, dict):
         required = error.validator_value if isinstance(error.validator_value, list) else []
         missing = [name for name in required if name not in error.instance]
-        for name in missing:
+        # jsonschema raises one error per missing property, naming it in the message: report
+        # that one only, or each missing property would be reported once per missing property.
+        named = [name for name in missing if error.message == f"{name!r} is a required property"]
+        for name in named or missing:
             yield SchemaViolation(
                 rule=subschema.get("x-rule") or KEYWORD_RULES["required"],
                 path=json_path([*error.absolute_path, name]),
