@@ -357,6 +357,11 @@ DEFECTS = [
     " seconds, and when that trust ran out the session was refused instead of looked up again."
     " Found by the crash test (round 2 refused every client's next message with 401); fixed in"
     " `mock_portal/_accounts.py` (commit 9abceb3), test `tests/mock_portal/test_session_trust.py`.",
+    "`portalsim validate` reported each missing required field once per missing field (a"
+    " TraCuuHoSo without `session` and `madonvi` got four SC-001 findings): jsonschema raises"
+    " one error per missing property and each was expanded to all of them. Found validating the"
+    " journal exported after a crash; fixed in `contracts/_schemas.py` (commit d27db8a), test"
+    " `tests/contracts/test_required_once.py`.",
     "`Store.integrity_check` did nothing on PostgreSQL beyond counting the journal; it now finds"
     " orphan rows, unvalidated constraints and damaged indexes (amcheck), and on both backends"
     " migrations recorded with a gap (commit ffa0b23).",
