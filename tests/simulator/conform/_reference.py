@@ -45,7 +45,7 @@ def write_config(
             "redirect_uri": f"http://127.0.0.1:{target_port}/sso/callback",
         },
         "portal": {"port": portal_port},
-        "limits": {"status_sync": "800ms", "trigger": "15s", "settle": "200ms", "request": "10s"},
+        "limits": {"status_sync": "2s", "trigger": "15s", "settle": "200ms", "request": "10s"},
         "triggers.SYNC": {"http": "POST /conformance/sync"},
         "triggers.PAY-CONF": {"http": "POST /conformance/payment?MaHoSo={dossier}"},
     }
