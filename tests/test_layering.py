@@ -97,3 +97,15 @@ def test_planning_imports_no_locust() -> None:
     assert offences == []
     modules = _modules_after_import("import simulator.planning, simulator.planning.plot")
     assert not {m for m in modules if m.split(".")[0] in ("locust", "gevent", "scenarios")}
+
+
+def test_the_reference_target_reaches_the_portal_only_over_http() -> None:
+    """simulator/reference stands in for a real province system: it imports nothing of the
+    portal, which it reaches over HTTP like any vendor's system."""
+    offences = [
+        f"{source.relative_to(ROOT)} imports {name}"
+        for source in sorted((ROOT / "simulator" / "reference").rglob("*.py"))
+        for name in _imports(source)
+        if name.split(".")[0] == "mock_portal"
+    ]
+    assert offences == []
