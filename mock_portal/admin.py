@@ -26,6 +26,7 @@ from mock_portal import _admin_input as inputs
 from mock_portal._accounts import hash_password
 from mock_portal._admin_input import AdminInputError
 from mock_portal._portal import OPERATOR_TOKEN_SETTING, Portal
+from mock_portal._routing import allow_header
 from mock_portal.dashboard import viewer_token_routes
 from mock_portal.faults import FaultProfileError, check_scope
 from mock_portal.payments import payment_admin_routes
@@ -337,10 +338,9 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
-    # RFC 9110 §15.5.6: a 405 names the methods the path does allow (Starlette's `Allow`).
-    allow = (getattr(exc, "headers", None) or {}).get("Allow")
-    headers = {"Allow": allow} if allow else None
-    return error(f"{request.method} is not allowed on {request.url.path}", 405, headers)
+    return error(
+        f"{request.method} is not allowed on {request.url.path}", 405, allow_header(request)
+    )
 
 
 async def _internal(request: Request, exc: Exception) -> Response:

@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route
 
 from mock_portal._login import handle_login
 from mock_portal._portal import Portal
+from mock_portal._routing import allow_header
 from mock_portal._rpc import handle_rpc
 from mock_portal.admin import create_admin_app
 from mock_portal.dashboard import dashboard_routes
@@ -77,18 +78,12 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
-    # RFC 9110 §15.5.6: a 405 names the methods the path does allow (Starlette's `Allow`).
     return refusal(
         ErrorCode.UNKNOWN_SERVICE,
         f"{request.method} is not allowed here",
         status=405,
-        headers=_allow(exc),
+        headers=allow_header(request),
     )
-
-
-def _allow(exc: Exception) -> dict[str, str] | None:
-    allow = (getattr(exc, "headers", None) or {}).get("Allow")
-    return {"Allow": allow} if allow else None
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
