@@ -28,6 +28,7 @@ from mock_portal.docs._payments import (
     PAYMENT_KINDS,
     PAYMENT_TAG,
     PAYMENT_TAG_TEXT,
+    payer_page_operation,
     payment_components,
     payment_operation,
 )
@@ -130,6 +131,8 @@ def build_openapi(
                 item[method.lower()] = payment
             elif (sso := sso_operation(route.path, method)) is not None:
                 item[method.lower()] = sso
+            elif (page := payer_page_operation(route, method)) is not None:
+                item[method.lower()] = page
             else:
                 item[method.lower()] = generic_operation(route, method)
     components: dict[str, Any] = {"schemas": schemas}

@@ -89,6 +89,8 @@ def generic_operation(route: ApiRoute, method: str) -> dict[str, Any]:
             "content": {JSON_MEDIA_TYPE: {"schema": {"type": "object"}}},
         }
     responses: dict[str, Any] = {"200": {"description": "Thành công — success"}}
+    if method in ("POST", "PUT"):
+        responses["201"] = {"description": "Đã tạo — created"}
     if operator:
         operation["security"] = [{OPERATOR_SECURITY: []}]
         for status, text in _OPERATOR_REFUSALS.items():

@@ -2,7 +2,8 @@
 
 createtransaction and transactiondetail take and answer the contract's `pay-*` messages, like
 every DVCQG call; their refusals are `PaymentRefusal` bodies (`{"error": "<code>", "msg"}`) with
-the codes of `mock_portal.payments.PayError`. The payer's page and the operator routes are
+the codes of `mock_portal.payments.PayError`. The payer's page is an HTML page with a form
+(`payer_page_operation`: its docstrings, its form and its statuses); the operator routes are
 documented generically from their endpoints' docstrings.
 """
 
@@ -13,7 +14,17 @@ from typing import Any
 
 from contracts import MessageKind
 from mock_portal.docs._components import schema_ref
-from mock_portal.payments import CREATE_PATH, DETAIL_PATH, PAY_CODES, PayError, codes_table
+from mock_portal.docs._generic import generic_operation
+from mock_portal.docs._routes import ApiRoute
+from mock_portal.payments import (
+    CREATE_PATH,
+    DETAIL_PATH,
+    PAGE_PATH,
+    PAY_CODES,
+    PayError,
+    codes_table,
+)
+from mock_portal.payments._page import ACTIONS
 from mock_portal.wire import JSON_MEDIA_TYPE
 
 PAYMENT_TAG = "payments"
@@ -32,6 +43,8 @@ PAYMENT_KINDS = frozenset(
     }
 )
 PAYMENT_REFUSAL = "PaymentRefusal"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+HTML_MEDIA_TYPE = "text/html"
 
 _CREATE_EXAMPLE: dict[str, Any] = {
     "client_id": "H56_MOTCUA",
@@ -221,3 +234,53 @@ def _operation(
         },
         "responses": responses,
     }
+
+
+#: what the payer's page answers, by status (every answer is the page itself, in HTML)
+_PAGE_ANSWERS = {
+    "GET": {
+        "200": "Hóa đơn và các nút thanh toán — the bill, with the buttons while it is pending",
+        "404": "Không có giao dịch này — no transaction has this token",
+    },
+    "POST": {
+        "200": "Kết quả — the outcome, the bill and the link back to the province",
+        "400": "`action` thiếu hoặc sai — `action` missing or not pay, fail or abandon",
+        "404": "Không có giao dịch này — no transaction has this token",
+        "409": "Giao dịch đã được xử lý — the transaction was settled before",
+        "413": "Biểu mẫu quá lớn — the form is too large",
+        "503": "Cơ sở dữ liệu của cổng không dùng được; thử lại — the store is down; retry",
+    },
+}
+
+
+def payer_page_operation(route: ApiRoute, method: str) -> dict[str, Any] | None:
+    """The payer's page (`/pay/{token}`): an HTML page and its form; None for other routes."""
+    if route.path != PAGE_PATH or method not in _PAGE_ANSWERS:
+        return None
+    operation = generic_operation(route, method)
+    operation["tags"] = [PAYMENT_TAG]
+    operation["operationId"] = "payer_page" if method == "GET" else "payer_page_action"
+    if method == "POST":
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                FORM_MEDIA_TYPE: {
+                    "schema": {
+                        "type": "object",
+                        "required": ["action"],
+                        "properties": {
+                            "action": {
+                                "type": "string",
+                                "enum": list(ACTIONS),
+                                "description": "pay: Thanh toán; fail: Thất bại; abandon: Hủy",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    operation["responses"] = {
+        status: {"description": text, "content": {HTML_MEDIA_TYPE: {"schema": {"type": "string"}}}}
+        for status, text in _PAGE_ANSWERS[method].items()
+    }
+    return operation
