@@ -12,11 +12,13 @@ import json
 from pathlib import Path
 
 import pytest
+import xmlschema
 
 from simulator.cli import run
 from tests.simulator.gate._database import make_database
 
 GATES = Path(__file__).parent / "data" / "gates"
+JUNIT_SCHEMA = Path(__file__).parents[1] / "conform" / "data" / "junit.xsd"
 TODAY = "2026-11-22"
 
 
@@ -101,13 +103,15 @@ def test_waived_findings_are_reported_in_every_output(
 def test_expired_waiver_fails_in_junit_too(
     database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The gate suite of junit.xml fails the broken threshold and the expired waiver."""
+    """The gate suite of junit.xml fails the broken threshold and the expired waiver; the file
+    is valid against the common JUnit schema."""
     monkeypatch.chdir(GATES)
     code, _out, _err = _report(
         database, tmp_path, "--gate", "fail-expired-waiver.toml", "--today", TODAY
     )
     assert code == 1
     junit = (tmp_path / "r" / "junit.xml").read_text(encoding="utf-8")
+    xmlschema.validate(junit, str(JUNIT_SCHEMA))
     gate = junit[junit.index('<testsuite name="gate"') :]
     assert 'tests="3" failures="2"' in gate
     assert 'type="waiver"' in gate
