@@ -500,8 +500,9 @@ def run_open_step(
         recorder.finished(intended, started, clock() - origin, error)
 
     for intended in times:
-        wait = origin + intended - clock()
-        if wait > 0:
+        # gevent's timers count from the event loop's cached time, which may lag behind: loop
+        # until the due time has really come, never start early
+        while (wait := origin + intended - clock()) > 0:
             gevent.sleep(wait)
         if pool.full():
             recorder.dropped()
