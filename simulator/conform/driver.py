@@ -269,7 +269,13 @@ class _Run:
             sent = self.recorder.send("POST", self.url(endpoints.push), json_body=body)
             refused, how = _refused(sent, "error_code")
             defective_codes[case_id] = str(body["MaHoSo"])
-            if refused:
+            if refused and self.pushed is None:
+                # A province that refuses the valid dossier too proves nothing by refusing.
+                self.done[case_id] = _skip(
+                    "PUSH-001 did not pass: a refusal proves nothing while a valid dossier is "
+                    "refused too"
+                )
+            elif refused:
                 self.done[case_id] = _pass([sent.exchange])
             elif refused is None and sent.status is None:
                 self.done[case_id] = _error(f"the push got {how}", [sent.exchange])
@@ -476,6 +482,14 @@ class _Run:
         ][:1]
         for case_id in _PAY_CONF_ORDER:
             self.done[case_id] = getattr(self, "_" + case_id.replace("-", "_").lower())()
+        if self.first_confirmation is None:
+            # The valid confirmation was refused too: the refusals prove nothing.
+            for case_id in ("PAY-CONF-002", "PAY-CONF-004", "PAY-CONF-005"):
+                if self.done[case_id].outcome == "pass":
+                    self.done[case_id] = _skip(
+                        "PAY-CONF-001 did not pass: a refusal proves nothing while a valid "
+                        "confirmation is refused too"
+                    )
 
     def _keys(self) -> str:
         assert self.config.payment is not None
@@ -565,9 +579,14 @@ class _Run:
             missing = "[endpoints]" if self.config.endpoints is None else "[sso]"
             self._skip_group("SSO-RP", f"no {missing} in the configuration")
             return
-        self.done["SSO-RP-001"] = self._sso_login_case()
+        baseline = self._browser_login_checked()
+        self.done["SSO-RP-001"] = self._sso_login_case(baseline)
         for case_id, mode in _HOSTILE_MODE.items():
-            self.done[case_id] = self._hostile_case(case_id, mode)
+            if not baseline[0].logged_in:
+                # Refusing a hostile login proves nothing when no login succeeds at all.
+                self.done[case_id] = _skip("the login of SSO-RP-001 did not succeed")
+            else:
+                self.done[case_id] = self._hostile_case(case_id, mode)
 
     def _browser_login(self) -> Login:
         """One login in a browser without cookies (each login starts afresh)."""
@@ -581,11 +600,16 @@ class _Run:
             self.config.sso.redirect_uri,
         )
 
-    def _sso_login_case(self) -> _Done:
-        case = PLAN.case("SSO-RP-001")
-        assert case is not None
+    def _browser_login_checked(self) -> tuple[Login, list[JournalRow]]:
+        """A login with the provider behaving, and the SSO exchanges the portal journaled."""
         mark = self.journal.mark()
         result = self._browser_login()
+        return result, [row for row in self.journal.since(mark) if row.kind.startswith("sso-")]
+
+    def _sso_login_case(self, baseline: tuple[Login, list[JournalRow]]) -> _Done:
+        case = PLAN.case("SSO-RP-001")
+        assert case is not None
+        result, rows = baseline
         if result.broken and result.session_status is None and not result.authorize_query:
             first = result.evidence[0] if result.evidence else None
             if first is not None and first.status is None:
@@ -600,7 +624,6 @@ class _Run:
                     problems.append(f"the authorization request has no {name}")
             if query.get("code_challenge") and query.get("code_challenge_method") != "S256":
                 problems.append("code_challenge_method is not S256")
-        rows = [row for row in self.journal.since(mark) if row.kind.startswith("sso-")]
         problems += self.judged(rows, case.rules)
         if result.broken:
             problems.append(result.broken)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from simulator.cli import run
@@ -87,3 +87,30 @@ def test_a_target_answering_html_fails_naming_it(tmp_path: Path) -> None:
     assert "HTML" in cases["PUSH-001"]["reason"]
     assert "not JSON" in cases["PAY-LOOK-002"]["reason"]
     assert cases["PUSH-001"]["evidence"][0]["response_body"].startswith("<!doctype html>")
+
+
+async def _refuse(request: Request) -> JSONResponse:
+    return JSONResponse({"error_code": 1, "return_code": -1, "message": "từ chối"})
+
+
+def test_a_target_that_refuses_everything_passes_no_refusal_case(tmp_path: Path) -> None:
+    """Refusing the valid dossier fails PUSH-001, and the refusals of defective ones prove
+    nothing: they are skipped, not passed."""
+    app = Starlette(routes=[Route("/{path:path}", _refuse, methods=["GET", "POST"])])
+    path = write_config(tmp_path, portal_port=free_port(), target_port=free_port())
+    with ThreadedServer(app) as target:
+        code, _out, _err = _conform(
+            "--target",
+            target.url,
+            "--config",
+            str(path),
+            "--json",
+            str(tmp_path / "r.json"),
+            "--only",
+            "PUSH-001,PUSH-003,PUSH-004,PUSH-005",
+        )
+    assert code == 1
+    document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    cases = {case["case_id"]: case for case in document.get("result", document)["cases"]}
+    assert cases["PUSH-001"]["outcome"] == "fail"
+    assert {cases[c]["outcome"] for c in ("PUSH-003", "PUSH-004", "PUSH-005")} == {"skip"}
