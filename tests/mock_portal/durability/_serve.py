@@ -59,7 +59,7 @@ class ServedPortal:
         assert self._process is not None, "not started"
         return self._process.pid
 
-    def start(self, timeout: float = 30) -> str:
+    def start(self, timeout: float = 120) -> str:
         """Start on a new port and wait until it answers; returns the base URL."""
         self.port = free_port()
         command = [
