@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from simulator.cli._plan_load import load_command
 from simulator.cli._plan_probe import probe_command, worker_command
 from simulator.cli._streams import stdout
 from simulator.errors import DataFileError, UsageError
@@ -191,4 +192,5 @@ def model_command(
 
 
 plan_group.add_command(probe_command)
+plan_group.add_command(load_command)
 plan_group.add_command(worker_command)

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 from urllib.parse import urlsplit
 
 import click
@@ -34,21 +34,31 @@ from simulator.planning.probe_report import (
     render_text,
     step_line,
 )
-from simulator.planning.slo import Objective, SloError, parse_slo
+from simulator.planning.slo import SloError, parse_slo
 
-__all__ = ["probe_command", "worker_command"]
+__all__ = [
+    "check_target",
+    "parse_seconds",
+    "probe_command",
+    "reachable",
+    "stderr",
+    "with_load",
+    "worker_command",
+]
+
+T = TypeVar("T")
 
 #: how long a probe waits for its load workers to connect
 WORKER_WAIT_SECONDS = 60.0
 
 
-def _stderr() -> TextIO:
+def stderr() -> TextIO:
     context = click.get_current_context()
     stream: TextIO | None = (context.obj or {}).get("stderr")
     return stream or sys.stderr
 
 
-def _seconds(option: str, text: str) -> float:
+def parse_seconds(option: str, text: str) -> float:
     """A duration: `250ms`, `30s`, `1m30s`…"""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*ms\s*", text)
     if match is not None and float(match[1]) > 0:
@@ -59,7 +69,7 @@ def _seconds(option: str, text: str) -> float:
         raise UsageError(f"{option}: {error}") from None
 
 
-def _check_target(target: str) -> tuple[str, int]:
+def check_target(target: str) -> tuple[str, int]:
     parts = urlsplit(target)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(
@@ -72,7 +82,7 @@ def _check_target(target: str) -> tuple[str, int]:
     return parts.hostname, port
 
 
-def _reachable(host: str, port: int, target: str) -> None:
+def reachable(host: str, port: int, target: str) -> None:
     """Exit 4 before anything starts when the target refuses connections."""
     try:
         socket.create_connection((host, port), timeout=5.0).close()
@@ -241,16 +251,16 @@ def probe_command(
         rates = step_rates(start, step, maximum)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    hold_seconds = _seconds("--hold", hold)
-    late_seconds = _seconds("--late-after", late_after)
-    timeout_seconds = _seconds("--timeout", timeout)
-    host, port = _check_target(target)
+    hold_seconds = parse_seconds("--hold", hold)
+    late_seconds = parse_seconds("--late-after", late_after)
+    timeout_seconds = parse_seconds("--timeout", timeout)
+    host, port = check_target(target)
     need, province_unit = _need(province, month)
     if flow == "catalogue" and not units:
         if province_unit is None:
             raise UsageError("--flow catalogue: name the units (--unit CODE) or a --province")
         units = (province_unit,)
-    _reachable(host, port, target)
+    reachable(host, port, target)
     if output is not None:
         try:
             output.mkdir(parents=True, exist_ok=True)
@@ -270,7 +280,7 @@ def probe_command(
         units=units,
         password=unit_password,
     )
-    err = _stderr()
+    err = stderr()
     err.write(f"probe: {target}, SLO {objective.text}, {len(rates)} steps of {hold_seconds:g} s\n")
     err.write(header_line() + "\n")
 
@@ -280,15 +290,12 @@ def probe_command(
 
     result = ProbeResult(target, flow, objective, hold_seconds, arrivals, need=need)
     used = expect_workers or processes
-    result.steps = _run(
-        plan,
-        rates,
-        objective,
-        progress,
+    result.steps = with_load(
         processes,
         expect_workers,
         master_bind_host,
         master_bind_port,
+        lambda run: run_probe(rates, lambda rate: run(plan.at_rate(rate)), objective, progress),
     )
 
     text = render_text(result, used)
@@ -301,33 +308,28 @@ def probe_command(
     return 0 if result.holds_need else EXIT_PERFORMANCE
 
 
-def _run(
-    plan: StepPlan,
-    rates: list[float],
-    objective: Objective,
-    progress: Callable[[StepOutcome], None],
+def with_load(
     processes: int,
     expect_workers: int | None,
     bind_host: str,
     bind_port: int | None,
-) -> list[StepOutcome]:
+    use: Callable[[Callable[[StepPlan], StepResult]], T],
+) -> T:
+    """Call `use` with a function that runs one open-model step: in this process, or shared
+    between local workers (`processes` > 1) or remote ones (`expect_workers`) by a Locust
+    master. Locust is imported here, after every check."""
     from simulator import load  # Locust and gevent from here on
     from simulator.synthetic import LoginRefused
 
-    def local(rate: float) -> StepResult:
-        return load.run_open_step(plan.at_rate(rate))[0]
-
     try:
         if expect_workers is None and processes == 1:
-            return run_probe(rates, local, objective, progress)
+            return use(lambda plan: load.run_open_step(plan)[0])
         port = bind_port or (5557 if expect_workers else _free_port())
         master = load.OpenModelMaster(bind_host, port)
         with _workers(0 if expect_workers else processes, port):
             try:
                 master.wait_for_workers(expect_workers or processes, WORKER_WAIT_SECONDS)
-                return run_probe(
-                    rates, lambda rate: master.run_step(plan.at_rate(rate)), objective, progress
-                )
+                return use(master.run_step)
             finally:
                 master.quit()  # the workers end with the master
     except LoginRefused as refused:
