@@ -2,14 +2,18 @@
 
 Group commit is where the portal's throughput comes from: the cost of a durable commit (a WAL
 write on SQLite, a WAL flush and fsync on PostgreSQL) is paid once per batch, not per message.
-Within the batch every table gets a few multi-row INSERTs (`VALUES (…), (…), …`) rather than a
-statement per row: rows are split into power-of-two chunks (37 rows: 32 + 4 + 1), so a batch is
-a handful of statements whose texts repeat and stay in the drivers' statement caches. That
-matters beyond the database's own work: the writer thread gives up Python's lock (the GIL) for
-every statement SQLite steps, and must win it back from the busy event loop each time, so a
-statement per row made a batch wait for the loop again and again. On PostgreSQL the whole
-transaction runs in pipeline mode, so a batch costs two round trips (BEGIN with the id
-reservation, then the inserts with COMMIT) whatever its size.
+Within the batch every table gets one or a few INSERTs rather than a statement per row:
+
+- SQLite: multi-row `VALUES (…), (…), …` in power-of-two chunks (37 rows: 32 + 4 + 1), so the
+  statement texts repeat and stay in the driver's statement cache. Beyond SQLite's own work this
+  spares the writer thread Python's lock (the GIL): it gives it up for every statement SQLite
+  steps and must win it back from the busy event loop each time, so a statement per row made a
+  batch wait for the loop again and again.
+- PostgreSQL: multi-row VALUES of at most 50 parameters (3 journal rows, 5 findings…), the
+  most psycopg parses once and caches; a longer statement is parsed again at every execution,
+  and a statement per row costs psycopg's per-statement work for every row. The whole
+  transaction runs in pipeline mode, so a batch costs two round trips (BEGIN with the id
+  reservation, then the inserts with COMMIT) whatever its size.
 
 Journal ids are reserved before the insert, so findings, events and dossiers can point at their
 message without a round trip per row: on SQLite the transaction holds the write lock (BEGIN
@@ -22,7 +26,9 @@ commit order may differ from id order.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from mock_portal.store._database import Database
@@ -30,16 +36,30 @@ from mock_portal.store._json import clean_or_none, clean_text, dumps_text
 from mock_portal.store._records import MessageRecord
 from mock_portal.store._times import to_micros, to_micros_or_none
 
-_JOURNAL = """INSERT INTO journal (id, received_at, unit, province, kind, method, path,
-    headers, body, status_code, response, accepted, fault, finding_count) VALUES """
-_JOURNAL_COLUMNS = 14
 
-_DOSSIERS = """INSERT INTO dossiers (code, unit, province, status, procedure, applicant,
-    received_at, due_at, last_event_at, has_extension, first_journal_id, updated_journal_id)
-    VALUES """
-_DOSSIER_COLUMNS = 12
-# A dossier keeps the message that created it; a record without a province keeps the old one.
-_DOSSIER_CONFLICT = """
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """The multi-row INSERT of one table, in both backends' forms."""
+
+    #: `INSERT INTO table (columns…)`
+    head: str
+    columns: int
+    #: what follows the rows (an ON CONFLICT clause)
+    tail: str = ""
+
+
+_JOURNAL = _Table(
+    """INSERT INTO journal (id, received_at, unit, province, kind, method, path, headers, body,
+    status_code, response, accepted, fault, finding_count)""",
+    14,
+)
+_DOSSIERS = _Table(
+    """INSERT INTO dossiers (code, unit, province, status, procedure, applicant, received_at,
+    due_at, last_event_at, has_extension, first_journal_id, updated_journal_id)""",
+    12,
+    # A dossier keeps the message that created it; a record without a province keeps the old
+    # one.
+    """
     ON CONFLICT (code) DO UPDATE SET
         unit = excluded.unit,
         province = coalesce(excluded.province, dossiers.province),
@@ -50,18 +70,23 @@ _DOSSIER_CONFLICT = """
         due_at = excluded.due_at,
         last_event_at = excluded.last_event_at,
         has_extension = excluded.has_extension,
-        updated_journal_id = excluded.updated_journal_id"""
+        updated_journal_id = excluded.updated_journal_id""",
+)
+_EVENTS = _Table(
+    "INSERT INTO dossier_events (dossier, journal_id, status, event_at, recorded_at)",
+    5,
+)
+_FINDINGS = _Table(
+    """INSERT INTO findings (journal_id, rule, severity, unit, province, path, value, hint,
+    received_at)""",
+    9,
+)
 
-_EVENTS = """INSERT INTO dossier_events (dossier, journal_id, status, event_at, recorded_at)
-    VALUES """
-_EVENT_COLUMNS = 5
-
-_FINDINGS = """INSERT INTO findings (journal_id, rule, severity, unit, province, path,
-    value, hint, received_at) VALUES """
-_FINDING_COLUMNS = 9
-
-#: parameters per statement: under SQLite's historical default limit (999), so any build works
-_MAX_PARAMETERS = 999
+#: SQLite parameters per statement: under its historical default limit (999), so any build works
+_SQLITE_PARAMETERS = 999
+#: PostgreSQL parameters per statement: psycopg parses and caches statements of up to 50
+#: parameters once; a longer one is parsed again at every execution
+_POSTGRESQL_PARAMETERS = 50
 
 _SQLITE_NEXT_ID = """SELECT max(
     coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0),
@@ -81,109 +106,122 @@ def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:
     # PostgreSQL: BEGIN and the id reservation in one round trip, the inserts and COMMIT in one.
     with db.pipelined_transaction():
         ids = _reserve_journal_ids(db, len(records))
-        # Flat parameter lists, a row's values one after the other, as multi-row VALUES take them.
-        journal: list[Any] = []
-        dossiers: list[Any] = []
-        events: list[Any] = []
-        findings: list[Any] = []
-        codes: set[str] = set()
-        repeated_code = False
+        journal: list[tuple[Any, ...]] = []
+        dossiers: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        findings: list[tuple[Any, ...]] = []
         for journal_id, record in zip(ids, records, strict=True):
             received_at = to_micros(record.received_at)
             unit = clean_or_none(record.unit)
             province = clean_or_none(record.province)
-            journal += (
-                journal_id,
-                received_at,
-                unit,
-                province,
-                clean_text(record.kind),
-                clean_text(record.method),
-                clean_text(record.path),
-                dumps_text(dict(record.headers)),
-                bytes(record.body),
-                record.status_code,
-                clean_text(record.response),
-                int(record.accepted),
-                clean_or_none(record.fault),
-                len(record.findings),
-            )
-            for state in record.dossier_states:
-                code = clean_text(state.code)
-                repeated_code = repeated_code or code in codes
-                codes.add(code)
-                dossiers += (
-                    code,
-                    clean_text(state.unit),
-                    province,
-                    clean_text(state.status),
-                    clean_text(state.procedure),
-                    clean_text(state.applicant),
-                    to_micros_or_none(state.received_at),
-                    to_micros_or_none(state.due_at),
-                    to_micros_or_none(state.last_event_at),
-                    int(state.has_extension),
+            journal.append(
+                (
                     journal_id,
-                    journal_id,
-                )
-            for event in record.events:
-                events += (
-                    clean_text(event.dossier),
-                    journal_id,
-                    clean_text(event.status),
-                    to_micros(event.event_at),
                     received_at,
-                )
-            for finding in record.findings:
-                findings += (
-                    journal_id,
-                    clean_text(finding.rule),
-                    str(finding.severity),
                     unit,
                     province,
-                    clean_text(finding.path),
-                    dumps_text(finding.value),
-                    clean_text(finding.hint),
-                    received_at,
+                    clean_text(record.kind),
+                    clean_text(record.method),
+                    clean_text(record.path),
+                    dumps_text(dict(record.headers)),
+                    bytes(record.body),
+                    record.status_code,
+                    clean_text(record.response),
+                    int(record.accepted),
+                    clean_or_none(record.fault),
+                    len(record.findings),
                 )
-        _insert(db, _JOURNAL, _JOURNAL_COLUMNS, journal)
+            )
+            for state in record.dossier_states:
+                dossiers.append(
+                    (
+                        clean_text(state.code),
+                        clean_text(state.unit),
+                        province,
+                        clean_text(state.status),
+                        clean_text(state.procedure),
+                        clean_text(state.applicant),
+                        to_micros_or_none(state.received_at),
+                        to_micros_or_none(state.due_at),
+                        to_micros_or_none(state.last_event_at),
+                        int(state.has_extension),
+                        journal_id,
+                        journal_id,
+                    )
+                )
+            for event in record.events:
+                events.append(
+                    (
+                        clean_text(event.dossier),
+                        journal_id,
+                        clean_text(event.status),
+                        to_micros(event.event_at),
+                        received_at,
+                    )
+                )
+            for finding in record.findings:
+                findings.append(
+                    (
+                        journal_id,
+                        clean_text(finding.rule),
+                        str(finding.severity),
+                        unit,
+                        province,
+                        clean_text(finding.path),
+                        dumps_text(finding.value),
+                        clean_text(finding.hint),
+                        received_at,
+                    )
+                )
+        _insert(db, _JOURNAL, journal)
         # dossiers before events: an event's foreign key needs its dossier
-        if repeated_code:
+        if len({row[0] for row in dossiers}) < len(dossiers):
             # One statement may not upsert a row twice (PostgreSQL refuses): a row at a time,
             # in record order, so the later state of a code wins as it should.
-            _insert(db, _DOSSIERS, _DOSSIER_COLUMNS, dossiers, _DOSSIER_CONFLICT, most_rows=1)
+            for row in dossiers:
+                _insert(db, _DOSSIERS, [row])
         else:
-            _insert(db, _DOSSIERS, _DOSSIER_COLUMNS, dossiers, _DOSSIER_CONFLICT)
-        _insert(db, _EVENTS, _EVENT_COLUMNS, events)
-        _insert(db, _FINDINGS, _FINDING_COLUMNS, findings)
+            _insert(db, _DOSSIERS, dossiers)
+        _insert(db, _EVENTS, events)
+        _insert(db, _FINDINGS, findings)
     return ids
 
 
-def _insert(
-    db: Database,
-    head: str,
-    columns: int,
-    values: list[Any],
-    tail: str = "",
-    *,
-    most_rows: int | None = None,
-) -> None:
-    """INSERT the rows of `values` (flat, `columns` per row) with a few multi-row statements."""
-    rows = len(values) // columns
-    limit = most_rows or _MAX_PARAMETERS // columns
+def _insert(db: Database, table: _Table, rows: list[tuple[Any, ...]]) -> None:
+    """INSERT `rows` with a few multi-row statements (see the module's docstring)."""
+    if db.backend == "postgresql":
+        # sizes 1…limit, the same few statement texts again and again
+        limit = _POSTGRESQL_PARAMETERS // table.columns
+        chunks = _even_chunks(len(rows), limit)
+    else:
+        chunks = _power_of_two_chunks(len(rows), _SQLITE_PARAMETERS // table.columns)
     start = 0
+    for chunk in chunks:
+        values = list(chain.from_iterable(rows[start : start + chunk]))
+        db.executemany(_values_statement(table, chunk), (values,))
+        start += chunk
+
+
+def _power_of_two_chunks(rows: int, limit: int) -> list[int]:
+    """37 rows, at most 64 a statement: 32 + 4 + 1."""
+    chunks = []
     while rows:
-        # the largest power of two that fits both the rows left and the parameter limit
         chunk = 1 << (min(rows, limit).bit_length() - 1)
-        end = start + chunk * columns
-        db.executemany(_statement(head, columns, chunk, tail), (values[start:end],))
-        start, rows = end, rows - chunk
+        chunks.append(chunk)
+        rows -= chunk
+    return chunks
 
 
-@lru_cache(maxsize=256)
-def _statement(head: str, columns: int, rows: int, tail: str) -> str:
-    row = "(" + ", ".join("?" * columns) + ")"
-    return head + ", ".join([row] * rows) + tail
+def _even_chunks(rows: int, limit: int) -> list[int]:
+    """37 rows, at most 4 a statement: nine of 4, then 1."""
+    full, rest = divmod(rows, limit)
+    return [limit] * full + ([rest] if rest else [])
+
+
+@lru_cache(maxsize=128)
+def _values_statement(table: _Table, rows: int) -> str:
+    row = "(" + ", ".join("?" * table.columns) + ")"
+    return f"{table.head} VALUES {', '.join([row] * rows)}{table.tail}"
 
 
 def _reserve_journal_ids(db: Database, count: int) -> list[int]:
