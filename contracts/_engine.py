@@ -18,7 +18,7 @@ from contracts._context import (
 )
 from contracts._findings import Finding, Severity
 from contracts._messages import Message, MessageKind
-from contracts._rules import RuleRegistry
+from contracts._rules import RuleCheck, RuleRegistry
 from contracts._schemas import SchemaSet
 from contracts.wire import memoise_items, restore_items
 
@@ -60,6 +60,11 @@ class Validator:
         self.profile = profile
         self.context = context
         self._severity = {rule.id: rule.severity for rule in profile.rules}
+        #: per message kind, (id, severity, check) of the rules that apply, and the size of the
+        #: registry they were taken from (a rule declared later makes the entry stale)
+        self._checks: dict[
+            MessageKind, tuple[int, tuple[tuple[str, Severity, RuleCheck], ...]]
+        ] = {}
 
     def check(self, message: Message, *, parse_error: str | None = None) -> list[Finding]:
         """Every finding of one message, schema errors first, then the semantic rules."""
@@ -84,25 +89,39 @@ class Validator:
                 )
         context = self.context
         index = message.index
+        append = findings.append
         # Every rule walks `data`: walk it once for the whole check.
         token = memoise_items(message.body)
         try:
-            for rule in self.profile.rules.checks_for(kind):
-                assert rule.check is not None  # checks_for indexes only rules with a check
-                for violation in rule.check(context, message):
-                    findings.append(
+            for rule_id, severity, check in self._checks_for(kind):
+                for violation in check(context, message):
+                    append(
                         Finding(
-                            rule=rule.id,
-                            severity=rule.severity,
-                            message=index,
-                            path=violation.path,
-                            value=violation.value,
-                            hint=violation.hint,
+                            rule_id,
+                            severity,
+                            index,
+                            violation.path,
+                            violation.value,
+                            violation.hint,
                         )
                     )
         finally:
             restore_items(token)
         return findings
+
+    def _checks_for(self, kind: MessageKind) -> tuple[tuple[str, Severity, RuleCheck], ...]:
+        """The semantic checks of `kind`, taken from the registry once (per registry size)."""
+        rules = self.profile.rules
+        entry = self._checks.get(kind)
+        if entry is None or entry[0] != len(rules):
+            checks = tuple(
+                (rule.id, rule.severity, rule.check)
+                for rule in rules.checks_for(kind)
+                if rule.check is not None
+            )
+            entry = (len(rules), checks)
+            self._checks[kind] = entry
+        return entry[1]
 
     def record(self, message: Message) -> None:
         """Apply the message to the lifecycle ledger (after checking, once accepted)."""

@@ -12,7 +12,7 @@ import math
 from collections.abc import Hashable, Iterator
 from datetime import date, datetime, time
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 from contracts._context import WorkingCalendar
 from contracts._engine import CheckContext
@@ -59,15 +59,20 @@ _SAME_DAY_CUTOFF = time(15, 0)
 def dates_exist(context: CheckContext, message: Message) -> Iterator[Violation]:
     fields = _DATE_FIELDS[message.kind]
     for path, item in data_items(message.body):
-        candidates = [(f"{path}.{name}", text(item, name)) for name in fields]
-        for supplement_path, supplement in list_items(item, "DanhSachHoSoBoSung", path):
-            candidates.extend(
-                (f"{supplement_path}.{name}", text(supplement, name))
-                for name in _SUPPLEMENT_DATE_FIELDS
-            )
-        for field_path, value in candidates:
-            if is_wire_shaped(value) and wire_datetime(value) is None:
-                yield Violation(path=field_path, value=value, hint="không phải ngày giờ có thật")
+        yield from _impossible_dates(item, path, fields)
+        if item.get("DanhSachHoSoBoSung"):
+            for supplement_path, supplement in list_items(item, "DanhSachHoSoBoSung", path):
+                yield from _impossible_dates(supplement, supplement_path, _SUPPLEMENT_DATE_FIELDS)
+
+
+def _impossible_dates(
+    record: dict[str, Any], path: str, fields: tuple[str, ...]
+) -> Iterator[Violation]:
+    for name in fields:
+        value = text(record, name)
+        # the path is only built for a finding: most values are empty or real dates
+        if is_wire_shaped(value) and wire_datetime(value) is None:
+            yield Violation(path=f"{path}.{name}", value=value, hint="không phải ngày giờ có thật")
 
 
 @RULES.check(
