@@ -55,6 +55,7 @@ SUITES = (
         "Crash durability",
         (
             "tests/mock_portal/durability/test_crash.py",
+            "tests/mock_portal/durability/test_batch_kill.py",
             "tests/mock_portal/test_replay.py",
             "tests/mock_portal/test_session_trust.py",
             "tests/mock_portal/store/test_integrity.py",
@@ -130,8 +131,9 @@ def read_outcome(figures: Path, suite: Suite) -> Outcome:
     return outcome
 
 
-def read_figures(figures: Path, suite: Suite) -> dict[str, Any]:
-    path = figures / f"{suite.name}.json"
+def read_figures(figures: Path, suite: Suite | str) -> dict[str, Any]:
+    name = suite if isinstance(suite, str) else suite.name
+    path = figures / f"{name}.json"
     if not path.exists():
         return {}
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -250,6 +252,35 @@ def render_durability(data: dict[str, Any]) -> list[str]:
             rows,
         )
     return lines
+
+
+def render_batch_kill(data: dict[str, Any]) -> list[str]:
+    if not data:
+        return []
+    lines = [
+        "Killed inside a group-commit batch (`test_batch_kill.py`): eight writers submit records"
+        " through the portal's writer; at the COMMIT of its fifth batch of two records or more"
+        " (every row written, COMMIT not sent) the process gets SIGKILL.",
+        "",
+    ]
+    rows = [
+        [
+            backend,
+            run["acknowledged"],
+            run["stored"],
+            run["interrupted_batch"],
+            run["findings"],
+        ]
+        for backend, run in sorted(data.items())
+    ]
+    header = [
+        "backend",
+        "acknowledged",
+        "stored",
+        "records in the interrupted batch (none stored)",
+        "findings stored",
+    ]
+    return [*lines, *table(header, rows)]
 
 
 def render_soak(data: dict[str, Any]) -> list[str]:
@@ -419,6 +450,7 @@ def render(figures: Path, outcomes: dict[str, Outcome]) -> str:
             continue
         if suite.name == "durability":
             lines += render_durability(data)
+            lines += render_batch_kill(read_figures(figures, "batch_kill"))
         elif suite.name == "soak":
             lines += render_soak(data)
         else:
