@@ -382,6 +382,22 @@ METHOD = {
     ),
 }
 
+LIMITS = _paragraphs(
+    """
+    Only the portal's process is killed. A power loss or kernel crash is not simulated: SQLite
+    runs with `synchronous = NORMAL` in WAL mode, so a commit survives the process's death (it
+    is in the OS page cache) but the last commits before a power loss may be lost
+    (`mock_portal/store/_database.py`); PostgreSQL's own crash recovery is PostgreSQL's.
+
+    The PostgreSQL server itself is neither killed nor restarted, and the network to it is
+    loopback; a lost connection is handled by the writer (it reopens and refuses the batch
+    with 503) but is not part of these runs.
+
+    The soak runs on whatever else the machine is doing: the latency figures are those of a
+    shared machine, not a benchmark (see docs/benchmarks.md for those).
+    """
+)
+
 DEFECTS = [
     "Sessions were refused once ten seconds after a restart (and every ten seconds per session"
     " with `--workers` > 1): a session read from the store was trusted in the cache for ten"
@@ -455,6 +471,8 @@ def render(figures: Path, outcomes: dict[str, Outcome]) -> str:
             lines += render_soak(data)
         else:
             lines += render_generic(data)
+    lines += ["## What these runs do not show", ""]
+    lines += [f"- {limit}" for limit in LIMITS] + [""]
     lines += ["## Defects found and fixed", ""]
     lines += [f"- {defect}" for defect in DEFECTS]
     return "\n".join(lines) + "\n"
