@@ -35,7 +35,8 @@ gate_option = click.option(
     multiple=True,
     metavar="SPEC",
     help="Thresholds that decide exit 1: max-errors=0, min-score=90, HS-002=0, HS=0 (a family), "
-    "comma-separated or repeated, or a gate TOML file (see README).",
+    "HS.error=0 (one severity), comma-separated or repeated, or a gate TOML file with "
+    "per-province thresholds and waivers (docs/conformance.md).",
 )
 
 
@@ -132,7 +133,8 @@ def _sqlite_file(url: str) -> Path | None:
 @click.option(
     "--today",
     metavar="YYYY-MM-DD",
-    help="Judge the gate's waivers as of this day (default: today in Asia/Ho_Chi_Minh).",
+    help="Judge waivers (the gate's, or --result's) as of this day (default: today in "
+    "Asia/Ho_Chi_Minh).",
 )
 def report_command(
     database: str | None,
