@@ -13,6 +13,11 @@ imports it inside the command, after its checks.
   `LoadSeries`.
 - The province's payment callback endpoint, a gevent WSGI server in the load process answering
   the platform's confirmations (`simulator.run.payments.callback_app`).
+- Open-model load for `portalsim plan probe`/`load`/`worker`: `run_open_step` starts each
+  request of a precomputed arrival sequence at its intended time (a greenlet each, at most
+  `max_in_flight` at once) and records it in `simulator.planning.openmodel`'s histograms;
+  `OpenModelMaster` and `serve_worker` share a step between processes over Locust's
+  master/worker messages and merge the workers' histograms.
 """
 
 from __future__ import annotations
@@ -64,11 +69,17 @@ from simulator.run.sso import Reply, sso_login
 from simulator.synthetic import LoginRefused
 
 __all__ = [
+    "RESULT_MESSAGE",
+    "SAMPLES_VARIABLE",
+    "STEP_MESSAGE",
+    "OpenModelMaster",
     "ProvinceUser",
     "desk_of",
     "options_from",
     "register_options",
     "run_load",
+    "run_open_step",
+    "serve_worker",
 ]
 
 logger = logging.getLogger("portalsim.load")
@@ -430,7 +441,7 @@ class _SessionPoster:
         return parse_answer(status, response.content if status and read else None)
 
 
-Send = Callable[[], "str | None"]
+_Send = Callable[[], "str | None"]
 
 
 def _untyped(function: Any) -> Any:
@@ -438,7 +449,7 @@ def _untyped(function: Any) -> Any:
     return function
 
 
-def _sender(plan: StepPlan, part: int) -> Send:
+def _sender(plan: StepPlan, part: int) -> _Send:
     """What one arrival sends, returning None when it succeeded or the failure's name. The
     catalogue flow logs its units in first, so no login lands in the measured latencies."""
     parsed = urlsplit(plan.target)
