@@ -108,13 +108,20 @@ def parse_json_object(raw: bytes, max_depth: int) -> tuple[str, dict[str, Any]]:
     try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        if str(error).startswith("depth limit exceeded"):
+            # orjson stops at its own limit (1024 levels): the body may be JSON, just too deep.
+            raise _too_deep(max_depth) from None
         raise WireError(400, ErrorCode.MALFORMED, f"body is not JSON: {error}") from None
     # Counting brackets is cheap; the walk runs only when nesting could exceed the limit.
     if raw.count(b"[") + raw.count(b"{") > max_depth and _deeper_than(body, max_depth):
-        raise WireError(400, ErrorCode.MALFORMED, f"JSON nested deeper than {max_depth} levels")
+        raise _too_deep(max_depth)
     if not isinstance(body, dict):
         raise WireError(400, ErrorCode.MALFORMED, "body must be a JSON object")
     return text, body
+
+
+def _too_deep(max_depth: int) -> WireError:
+    return WireError(400, ErrorCode.MALFORMED, f"JSON nested deeper than {max_depth} levels")
 
 
 def _deeper_than(body: Any, max_depth: int) -> bool:
