@@ -65,6 +65,7 @@ async def _handle(
     check_media_type(request)
     exchange.body = await read_body(request, portal.config.limits.max_body_bytes)
     text_body, body = parse_json_object(exchange.body, portal.config.limits.max_depth)
+    _check_item_count(body, portal.config.limits.max_items)
     session = body.get("session")
     unit = (
         portal.accounts.session_unit(session, exchange.received_at)
@@ -153,6 +154,17 @@ async def _process(portal: Portal, exchange: Exchange, message: Message) -> Resp
         portal.ledger.forget(states)
         return _storage_refusal()
     return response
+
+
+def _check_item_count(body: dict[str, Any], max_items: int) -> None:
+    """Refuse a `data` array longer than the limit before any check walks it item by item."""
+    data = body.get("data")
+    if isinstance(data, list) and len(data) > max_items:
+        raise WireError(
+            413,
+            ErrorCode.TOO_LARGE,
+            f"data has {len(data)} items, more than the {max_items} allowed in one message",
+        )
 
 
 def _dossier_codes(message: Message) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ viewer_token = "…"               # optional: opens the dashboard read-only (do
 [limits]
 max_body_bytes = 1048576
 max_depth = 32
+max_items = 1000                 # items of a message's `data` array (more: refused, 413)
 login_failures = 5               # failed logins per user …
 login_window = "15m"             # … within this window before logins are throttled
 [[units]]
@@ -79,6 +80,9 @@ class UnitConfig:
 class Limits:
     max_body_bytes: int = 1 << 20
     max_depth: int = 32
+    #: items of one message's `data`: each is checked field by field, so this bounds the work
+    #: (and the findings) one request can cost
+    max_items: int = 1000
     login_failures: int = 5
     login_window: timedelta = timedelta(minutes=15)
 
@@ -239,7 +243,7 @@ def _limits(raw: Any) -> Limits:
         raise ConfigError("limits: must be a table")
     defaults = Limits()
     values: dict[str, Any] = {}
-    for name in ("max_body_bytes", "max_depth", "login_failures"):
+    for name in ("max_body_bytes", "max_depth", "max_items", "login_failures"):
         value = raw.get(name, getattr(defaults, name))
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ConfigError(f"limits.{name}: must be a positive integer, not {value!r}")
