@@ -44,6 +44,8 @@ class _Progress:
             self._line(
                 f"portalsim: mock portal on {event.url} (lenient, database {event.database})"
             )
+            if event.dashboard:
+                self._line(f"portalsim: live dashboard (read-only): {event.dashboard}")
         elif isinstance(event, LoadStarted):
             rate = f"{event.rate:g} dossiers/s" if event.rate else "as fast as the portal answers"
             self._line(

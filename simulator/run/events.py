@@ -17,6 +17,8 @@ __all__ = ["LoadProgress", "LoadResult", "LoadStarted", "PortalStarted", "RunEve
 class PortalStarted:
     url: str
     database: Path
+    #: the operator dashboard, with a viewer token (None: not offered)
+    dashboard: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,13 +50,17 @@ def portal_config(
     password: str,
     sso_secret: str | None = None,
     payments: tuple[str, str] | None = None,
+    viewer_token: str | None = None,
 ) -> str:
     """The portal's TOML: lenient, one unit per province (`000.00.00.Hxx`, its people's
     committee), every unit with `password`; with `sso_secret`, every SSO-integrated province's
     one-stop system as a client of the SSO provider (`simulator.run.sso.sso_client`); with
     `payments` (secret, callback base URL), every connected province as a client of the payment
-    platform (`simulator.run.payments.payment_client`)."""
+    platform (`simulator.run.payments.payment_client`); with `viewer_token`, the token that
+    opens the operator dashboard read-only (docs/dashboard.md)."""
     lines = ['mode = "lenient"', ""]
+    if viewer_token is not None:
+        lines[1:1] = [f"viewer_token = {_toml(viewer_token)}"]
     chosen = list(profiles)
     for profile in chosen:
         lines += [
@@ -120,6 +124,8 @@ class PortalProcess:
         self.password = secrets.token_urlsafe(18)
         self.sso_secret = secrets.token_urlsafe(24)
         self.payment_secret = secrets.token_urlsafe(24)
+        #: opens the portal's dashboard read-only while the run goes on
+        self.viewer_token = secrets.token_urlsafe(24)
         #: where the load answers the payment platform's confirmations; None: no payments
         self.callback_port = callback_port
         payments = (
@@ -129,13 +135,20 @@ class PortalProcess:
         self._config = Path(self._workdir.name) / "portal.toml"
         descriptor = os.open(self._config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(portal_config(profiles, self.password, self.sso_secret, payments))
+            handle.write(
+                portal_config(profiles, self.password, self.sso_secret, payments, self.viewer_token)
+            )
         self.log = log or Path(self._workdir.name) / "portal.log"
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def dashboard_url(self) -> str:
+        """The live dashboard, opened with the run's viewer token (docs/dashboard.md)."""
+        return f"{self.url}/?token={self.viewer_token}"
 
     def start(self) -> None:
         """Start the child and wait until it listens; `InfrastructureError` (exit 4) if not."""

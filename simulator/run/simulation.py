@@ -189,7 +189,7 @@ def run_simulation(prepared: Prepared, on_event: Callable[[RunEvent], None]) -> 
     with PortalProcess(
         prepared.database, prepared.profiles, port=port, callback_port=callbacks
     ) as portal:
-        on_event(PortalStarted(portal.url, prepared.database))
+        on_event(PortalStarted(portal.url, prepared.database, portal.dashboard_url))
         from simulator.load import run_load  # Locust monkey-patches on import: only now
 
         options = LoadOptions(

@@ -106,6 +106,7 @@ def test_a_clean_set_gives_no_findings(tmp_path: Path) -> None:
     assert document["run"]["dossiers"]["started"] == document["run"]["dossiers"]["completed"] > 0
     assert all(not entry["faults"] for entry in document["run"]["truth"].values())
     assert "mock portal on http://127.0.0.1:" in finished.stderr
+    assert "live dashboard (read-only): http://127.0.0.1:" in finished.stderr
     assert "Thành phố Hồ Chí Minh" in finished.stdout
     assert "ĐẠT / PASS" in finished.stderr
 
