@@ -32,7 +32,7 @@ from mock_portal._portal import Portal
 from mock_portal.dashboard import _views as views
 from mock_portal.dashboard._access import COOKIE_LIFETIME, COOKIE_NAME, Access, Visitor
 from mock_portal.dashboard._i18n import DEFAULT_LANGUAGE, language, translator
-from mock_portal.store import StoreError, dumps_bytes
+from mock_portal.store import JournalEntry, StoreError, dumps_bytes
 
 HOME_PATH = "/"
 PREFIX = "/dashboard"
@@ -251,7 +251,7 @@ class Dashboard:
             raise AdminInputError(f"no rule {rule_id!r} in profile {self.portal.profile.name}", 404)
         return self.portal.profile.rules[rule_id]
 
-    def _entry(self, request: Request) -> Any:
+    def _entry(self, request: Request) -> JournalEntry:
         journal_id = int(request.path_params["journal_id"])
         entry = views.journal_entry(self.portal.store, journal_id)
         if entry is None:
