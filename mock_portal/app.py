@@ -11,12 +11,14 @@ and the operator dashboard's (`mock_portal.dashboard`: `/`, `/dashboard/…`).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
+from starlette.types import ASGIApp
 
 from mock_portal._login import handle_login
 from mock_portal._portal import Portal
@@ -60,7 +62,7 @@ def create_app(portal: Portal) -> Starlette:
             Route(SHARE_PATH, share, methods=["POST"]),
             *sso_routes(portal),
             *payment_routes(portal),
-            Mount(ADMIN_PATH, app=create_admin_app(portal)),
+            _whole_mount(ADMIN_PATH, create_admin_app(portal)),
             *dashboard_routes(portal),
             *docs_routes(portal.profile, PortalPaths(LOGIN_PATH, INTEGRATION_PATH, SHARE_PATH)),
         ],
@@ -71,6 +73,15 @@ def create_app(portal: Portal) -> Starlette:
     # Real clients turn a redirected POST into a GET: never redirect a trailing slash.
     app.router.redirect_slashes = False
     return app
+
+
+def _whole_mount(path: str, app: ASGIApp) -> Mount:
+    """A Mount that takes every path under `path`: Starlette's `{path:path}` is `.*`, which stops
+    at a newline, so `/admin/faults/a%0Ab` would fall through to the portal's own 404 and
+    miss the operator API's token check and error body."""
+    mount = Mount(path, app=app)
+    mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)
+    return mount
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
