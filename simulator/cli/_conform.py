@@ -16,7 +16,8 @@ from simulator.conform.machine import render_json, render_junit
 from simulator.conform.outputs import conclude
 from simulator.conform.page import render_html
 from simulator.conform.plan import case_ids, plan_cases
-from simulator.conform.verdict import decide
+from simulator.conform.results import CaseResult
+from simulator.conform.verdict import STATUS_LABELS, decide
 from simulator.conform.waivers import Waivers, load_waivers
 from simulator.domain import VN_TZ
 from simulator.errors import UsageError
@@ -100,8 +101,10 @@ def conform_command(
         if unknown:
             raise UsageError(f"--only: unknown case ID(s) {', '.join(unknown)}")
 
-    def progress(case: object) -> None:
-        err.write(f"  {getattr(case, 'case_id', '')} {getattr(case, 'outcome', '')}\n")
+    def progress(case: CaseResult) -> None:
+        """Each case as it ends, on stderr: the summary and the verdict follow on stdout."""
+        err.write(f"  {case.case_id:<13} {STATUS_LABELS[case.outcome]}\n")
+        err.flush()
 
     result = run_plan(
         config,
