@@ -4,6 +4,10 @@ and `portalsim province serve`'s bad input."""
 from __future__ import annotations
 
 import io
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -166,3 +170,31 @@ def test_a_trigger_must_name_a_case_or_group_of_the_plan(tmp_path: Path) -> None
     code, err = _serve("--profile", "clean", "--config", str(path))
     assert code == 2
     assert "triggers.PUBLISH: 'PUBLISH' is no case or group ID of the plan" in err
+
+
+@pytest.mark.slow  # a Python process of its own: ~10 s on a loaded machine
+def test_province_serve_serves_the_profile_until_interrupted(tmp_path: Path) -> None:
+    """`portalsim province serve` in its own process: it announces the endpoints and the cases
+    it must fail, answers on its port, and stops on SIGINT."""
+    port = free_port()
+    path = write_config(tmp_path, portal_port=free_port(), target_port=port)
+    command = [sys.executable, "-m", "simulator.cli", "province", "serve", "--profile"]
+    command += ["late-sync", "--config", str(path), "--port", str(port)]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    try:
+        described = None
+        deadline = time.monotonic() + 60
+        while described is None and time.monotonic() < deadline:
+            try:
+                described = httpx.get(f"http://127.0.0.1:{port}/", timeout=2).json()
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert described is not None
+        assert described["expected_failures"] == ["SYNC-004"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    announced = err.decode("utf-8")
+    assert "must fail: SYNC-004" in announced
+    assert 'push = "/dvcqg/hoso"' in announced
+    assert "Traceback" not in announced
