@@ -72,6 +72,8 @@ async def _handle(
         if isinstance(session, str) and session
         else None
     )
+    if isinstance(session, str) and session:
+        exchange.body = _session_masked(exchange.body, session)
     exchange.kind = classify(body, exchange.path).value
     if unit is None:
         exchange.finding("AU-002", "$.session", None, "no valid session")
@@ -154,6 +156,12 @@ async def _process(portal: Portal, exchange: Exchange, message: Message) -> Resp
         portal.ledger.forget(states)
         return _storage_refusal()
     return response
+
+
+def _session_masked(raw: bytes, session: str) -> bytes:
+    """The body as journaled: byte for byte as sent, but the session token (a credential that
+    would let anyone reading an export act as the unit) written `"***"`, as login's password."""
+    return raw.replace(b'"' + session.encode("utf-8") + b'"', b'"***"')
 
 
 def _check_item_count(body: dict[str, Any], max_items: int) -> None:
