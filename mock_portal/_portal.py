@@ -24,7 +24,7 @@ from mock_portal.config import ConfigError, PortalConfig, UnitConfig
 from mock_portal.faults import FaultInjector, FaultProfileError
 from mock_portal.payments import PaymentPlatform, payment_keys
 from mock_portal.sso import SsoProvider
-from mock_portal.store import VIETNAM, Store, Unit
+from mock_portal.store import VIETNAM, Store, Unit, WalCheckpointer
 from simulator.domain import (
     AgencyDirectory,
     Catalogue,
@@ -74,6 +74,8 @@ class Portal:
         self._cache_dossiers = cache_dossiers
         self._begin_run()
         self.writer = GroupCommitWriter(lambda: Store.open(database_url))
+        # SQLite: WAL checkpoints on their own thread, not inside the writer's commits
+        self.checkpointer = WalCheckpointer.for_url(database_url)
         self.payments = PaymentPlatform(self)
         self.provision(config.units)
         self.faults = FaultInjector(self.store, seed=fault_seed)
@@ -111,10 +113,14 @@ class Portal:
 
     def start(self) -> None:
         self.writer.start()
+        if self.checkpointer is not None:
+            self.checkpointer.start()
 
     def close(self) -> None:
         self.payments.stop()  # before the writer: its last calls are journaled through it
         self.writer.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.store.close()
 
     @property

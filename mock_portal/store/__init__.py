@@ -10,6 +10,7 @@ rows, findings and dossier changes) in one transaction before the portal answers
 """
 
 from mock_portal.store._audit import StoredDossier, StoredEvent
+from mock_portal.store._checkpoint import WalCheckpointer
 from mock_portal.store._database import mask_url
 from mock_portal.store._errors import ConstraintError, StoreError
 from mock_portal.store._journal import entry_to_json, journal_body
@@ -57,6 +58,7 @@ __all__ = [
     "StoredEvent",
     "StoredKey",
     "Unit",
+    "WalCheckpointer",
     "dumps_bytes",
     "entry_to_json",
     "journal_body",
