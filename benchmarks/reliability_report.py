@@ -352,14 +352,14 @@ METHOD = {
         process group gets SIGKILL while the clients keep sending, so most clients have a
         request in flight and the group-commit writer is in the middle of a batch.
 
-        Checks after each kill, before the restart touches the database: every acknowledged
-        message (HTTP 200, `error_code` 0) of every round so far is in the journal byte for byte
-        and accepted; every acknowledged login is journaled; `mock_portal.replay.verify_store`
-        passes: the database's integrity check (SQLite `PRAGMA integrity_check` and
-        `foreign_key_check`; PostgreSQL orphan rows, unvalidated constraints, amcheck's
-        `bt_index_check` on every index when installed), each migration recorded once, and every
-        dossier row and status event equal to the replay of the journal's accepted messages
-        through the lifecycle recorder.
+        Checks after each kill, before the restart touches the database: every acknowledged message
+        (HTTP 200, `error_code` 0) of every round so far is in the journal, accepted, byte for byte
+        but for the session token (masked, it is a credential); every acknowledged login is
+        journaled; `mock_portal.replay.verify_store` passes: the database's integrity check (SQLite
+        `PRAGMA integrity_check` and `foreign_key_check`; PostgreSQL orphan rows, unvalidated
+        constraints, amcheck's `bt_index_check` on every index when installed), each migration
+        recorded once, and every dossier row and status event equal to the replay of the journal's
+        accepted messages through the lifecycle recorder.
 
         Checks after each restart on the same database: the schema_version rows are untouched
         (nothing migrated twice); lookups of acknowledged dossiers answer them; the next round's

@@ -5,7 +5,8 @@ random number of messages, the whole server process group gets SIGKILL while req
 in flight (the group-commit writer is busy with a batch); the clients lose the connection. Then,
 before anything else touches the database:
 
-- every acknowledged message of every round so far is in the journal, byte for byte, accepted;
+- every acknowledged message of every round so far is in the journal, accepted, byte for byte
+  as sent but for the session token (masked `"***"`, it is a credential);
   every acknowledged login is journaled;
 - the store passes `mock_portal.replay.verify_store`: the database's integrity check, and every
   dossier row and status event equal to the replay of the journal.

@@ -40,7 +40,7 @@ _BOGUS_SHARE = 0.1
 
 @dataclass(frozen=True, slots=True)
 class Ack:
-    """A message the portal acknowledged: the exact bytes sent and what it says."""
+    """A message the portal acknowledged: the bytes the journal must hold, and what it says."""
 
     kind: str
     body: bytes
@@ -72,6 +72,11 @@ class LoadStats:
 
     def ack_count(self) -> int:
         return len(self.acked) + self.logins_acked
+
+
+def journaled_body(raw: bytes, session: str) -> bytes:
+    """The bytes sent, as the journal keeps them: the session token masked (a credential)."""
+    return raw.replace(b'"' + session.encode() + b'"', b'"***"')
 
 
 def dossier_code(unit: str, round_: int, client: int, number: int) -> str:
@@ -196,7 +201,8 @@ class OpenCpsLoad:
                 if answered is None:
                     return  # the portal is gone (killed): this client stops
                 if answered:
-                    self.stats.acked.append(Ack(message["service"], raw, code, status))
+                    journaled = journaled_body(raw, session)
+                    self.stats.acked.append(Ack(message["service"], journaled, code, status))
                     self._acknowledged()
 
     async def _login(self, http: httpx.AsyncClient, unit: str) -> str | None:
