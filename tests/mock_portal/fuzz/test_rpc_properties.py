@@ -30,10 +30,10 @@ from hypothesis import strategies as st
 from mock_portal._portal import Portal
 from mock_portal.config import Limits, PortalConfig
 from mock_portal.wire import ErrorCode
-from tests._figures import record_figures
 from tests._postgres import fresh_schema, postgres_url_or_skip
 from tests.mock_portal._client import INTEGRATION, LOGIN, SHARE, body, login
 from tests.mock_portal.conftest import UNITS, Clock, TestClient
+from tests.mock_portal.fuzz._notes import publish
 
 #: the default limits, but for the body size: big enough for a huge array (a 1 MiB body of
 #: small items), small enough that bodies over it are cheap to make
@@ -139,9 +139,7 @@ def _figures() -> Iterator[None]:
     classes: dict[str, dict[str, int]] = {}
     for (backend, kind), count in sorted(TRIED.items()):
         classes.setdefault(kind, {})[backend] = count
-    record_figures(
-        "fuzzing", {"rpc_properties": {"classes": classes, "total": sum(TRIED.values())}}
-    )
+    publish({"rpc_properties": {"classes": classes, "total": sum(TRIED.values())}})
 
 
 def examples(target: Target) -> Any:

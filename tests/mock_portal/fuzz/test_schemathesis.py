@@ -49,9 +49,9 @@ from schemathesis.specs.openapi.checks import (
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_portal._portal import Portal
-from tests._figures import record_figures
 from tests.mock_portal._sso import OPERATOR_TOKEN, THANH_HOA
 from tests.mock_portal.conftest import TestClient
+from tests.mock_portal.fuzz._notes import publish
 from tests.mock_portal.fuzz._target import ACCESS_TOKEN_STAND_IN, FuzzTarget, fuzz_config
 
 EXAMPLES = 12
@@ -205,7 +205,7 @@ def tally(request: pytest.FixtureRequest) -> Iterator[Tally]:
     tally = Tally()
     yield tally
     suite = "slow" if request.node.get_closest_marker("slow") else "default"
-    record_figures("fuzzing", {f"schemathesis_{suite}": tally.figures()})
+    publish({f"schemathesis_{suite}": tally.figures()})
 
 
 def exercise(target: FuzzTarget, tally: Tally, case: Case) -> None:
