@@ -121,8 +121,15 @@ def register_options(events: Events) -> None:
                     for province in built.provinces.values():
                         province.payment = None
 
+    def _fresh_clock(**_: Any) -> None:
+        # gevent's timers count from the event loop's cached time, stale by however long the
+        # imports (this module's included) took since the loop was made: without a refresh,
+        # `locust --run-time 5s` on a busy machine can end the run before any user has started
+        gevent.get_hub().loop.update_now()
+
     hooks: Any = events  # Locust's event hooks carry no type hints
     hooks.init_command_line_parser.add_listener(_options)
+    hooks.init.add_listener(_fresh_clock)
     hooks.test_start.add_listener(_build)
 
 
@@ -383,6 +390,7 @@ def run_load(
                 )
             )
 
+    gevent.get_hub().loop.update_now()  # the duration counts from now, not from the imports
     runner.start(users, spawn_rate=min(float(users), _SPAWN_RATE))
     controller, reporter = gevent.spawn(control), gevent.spawn(report)
     try:
