@@ -26,10 +26,11 @@ class AdminInputError(ValueError):
 
 
 async def json_object(request: Request, max_bytes: int, max_depth: int) -> dict[str, Any]:
-    """The request body as a JSON object (an empty body is `{}`)."""
+    """The request body as a JSON object (no body at all is `{}`; blanks are not JSON, so a
+    reset sent a body of blank lines is refused rather than run with the defaults)."""
     try:
         raw = await read_body(request, max_bytes)
-        if not raw.strip():
+        if not raw:
             return {}
         return parse_json_object(raw, max_depth)[1]
     except WireError as error:
