@@ -465,7 +465,8 @@ def render(figures: Path, outcomes: dict[str, Outcome]) -> str:
         lines += [f"- {line}" for line in METHOD.get(suite.name, [])]
         if suite.name in METHOD:
             lines.append("")
-        lines += [f"Tests: {', '.join(f'`{path}`' for path in suite.paths)}.", ""]
+        present = [path for path in suite.paths if (ROOT / path).exists()] or list(suite.paths)
+        lines += [f"Tests: {', '.join(f'`{path}`' for path in present)}.", ""]
         data = read_figures(figures, suite)
         if not data:
             lines += ["No figures recorded.", ""]
