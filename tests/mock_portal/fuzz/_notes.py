@@ -13,7 +13,7 @@ NOTES = [
     "no 5xx; status, content type, headers and body as documented; invalid input refused "
     "(HTTP >= 400, or the portal's business refusal: HTTP 200 with a non-zero `error_code` or "
     "`error`); missing or wrong credentials refused; undocumented methods answered 405 with "
-    "`Allow`. Default run: 12 examples per operation, deterministic, the coverage phase of the "
+    "`Allow`. Default run: 8 examples per operation, deterministic, the coverage phase of the "
     "two big message operations left to the slow run; slow run (`pytest -m slow`): 300, random.",
     "Hypothesis properties (`test_rpc_properties.py`) of `/api/dvcqg/integration`, `/share` and "
     "`/login` on a lenient portal: any JSON value or raw bytes as the body, a value of the "
@@ -21,8 +21,8 @@ NOTES = [
     "(declared or streamed), nesting past the limit, invalid UTF-8 inside strings, wrong "
     "content types, unknown services, huge arrays. Each must be refused with the portal's "
     "error body (non-zero `error_code`, a message naming the problem, HTTP 4xx) and leave "
-    "dossiers, status events and payments as they were. SQLite 60 examples per property, "
-    "PostgreSQL 15.",
+    "dossiers, status events and payments as they were. SQLite 40 examples per property, "
+    "PostgreSQL 10.",
     "Defects found and fixed: a 405 had no `Allow` header (c878a27), then named only the "
     "methods of one of the routes at the path (9df2528); the payer's page was documented as a "
     "JSON operation answering only 200, and operator routes answering 201 did not say so "

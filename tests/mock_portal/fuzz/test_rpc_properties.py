@@ -40,8 +40,8 @@ from tests.mock_portal.fuzz._notes import publish
 MAX_BODY = 256 << 10
 MAX_DEPTH = 32
 MAX_ITEMS = Limits().max_items
-SQLITE_EXAMPLES = 60
-PG_EXAMPLES = 15
+SQLITE_EXAMPLES = 40
+PG_EXAMPLES = 10
 DOSSIER = "000.00.14.H56-260302-0001"
 TRIED: Counter[tuple[str, str]] = Counter()
 

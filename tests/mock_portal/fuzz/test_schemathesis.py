@@ -54,7 +54,7 @@ from tests.mock_portal.conftest import TestClient
 from tests.mock_portal.fuzz._notes import publish
 from tests.mock_portal.fuzz._target import ACCESS_TOKEN_STAND_IN, FuzzTarget, fuzz_config
 
-EXAMPLES = 12
+EXAMPLES = 8
 #: operations whose coverage phase (Schemathesis' systematic variations of every field: ~900
 #: requests for the integration RPC alone) runs only in the slow run
 HEAVY_COVERAGE = ("/api/dvcqg/integration", "/api/pay/createtransaction")
