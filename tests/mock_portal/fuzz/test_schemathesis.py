@@ -200,12 +200,21 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzTarget]:
     target.close()
 
 
-@pytest.fixture(scope="module")
-def tally(request: pytest.FixtureRequest) -> Iterator[Tally]:
+def _tally(run: str) -> Iterator[Tally]:
     tally = Tally()
     yield tally
-    suite = "slow" if request.node.get_closest_marker("slow") else "default"
-    publish({f"schemathesis_{suite}": tally.figures()})
+    if tally.tried:
+        publish({f"schemathesis_{run}": tally.figures()})
+
+
+@pytest.fixture(scope="module")
+def tally() -> Iterator[Tally]:
+    yield from _tally("default")
+
+
+@pytest.fixture(scope="module")
+def slow_tally() -> Iterator[Tally]:
+    yield from _tally("slow")
 
 
 def exercise(target: FuzzTarget, tally: Tally, case: Case) -> None:
@@ -240,6 +249,6 @@ def test_every_operation_answers_as_documented(
 @pytest.mark.slow
 @slow.parametrize()
 def test_every_operation_answers_as_documented_at_length(
-    case: Case, target: FuzzTarget, tally: Tally
+    case: Case, target: FuzzTarget, slow_tally: Tally
 ) -> None:
-    exercise(target, tally, case)
+    exercise(target, slow_tally, case)
