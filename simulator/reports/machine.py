@@ -191,7 +191,5 @@ def render_junit(report: Report) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<testsuites name={quoteattr(name)} tests="{totals["tests"]}" '
-        f'failures="{totals["failures"]}" errors="0">\n'
-        + "\n".join(suites)
-        + "\n</testsuites>\n"
+        f'failures="{totals["failures"]}" errors="0">\n' + "\n".join(suites) + "\n</testsuites>\n"
     )
