@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/portalsim run --duration 30s
 
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
