@@ -87,7 +87,9 @@ class Recorder:
         form: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> Answer:
+        """One exchange; `timeout` (seconds) replaces the client's own for this request."""
         request_headers = dict(headers or {})
         content: bytes | None = None
         if json_body is not None:
@@ -95,7 +97,13 @@ class Recorder:
             request_headers.setdefault("Content-Type", "application/json")
             request_headers.setdefault("Accept", "application/json")
         request = self.client.build_request(
-            method, url, content=content, data=form, headers=request_headers, params=params
+            method,
+            url,
+            content=content,
+            data=form,
+            headers=request_headers,
+            params=params,
+            timeout=self.client.timeout if timeout is None else httpx.Timeout(timeout),
         )
         started = time.perf_counter()
         try:

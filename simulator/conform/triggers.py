@@ -46,7 +46,9 @@ def fire(
 ) -> Fired:
     if trigger.kind == "http":
         method, path = Trigger("http", trigger.render(values)).http_request
-        answer = recorder.send(method, _absolute(path, target))
+        # The trigger's limit, as for a command: publishing a whole dossier may take longer
+        # than one ordinary request.
+        answer = recorder.send(method, _absolute(path, target), timeout=limit_s)
         ok = answer.status is not None and 200 <= answer.status < 300
         reason = "" if ok else f"the trigger {method} {path} failed: {answer.describe()}"
         return Fired(ok, reason, evidence=(answer.exchange,), answer=answer)
