@@ -23,7 +23,7 @@ from contracts import (
 from contracts.identifiers import agency_within
 from contracts.wire import data_items, text
 from mock_portal._catalogue_answers import catalogue_result
-from mock_portal._exchange import Exchange, findings_payload
+from mock_portal._exchange import Exchange, findings_payload, redact_session
 from mock_portal._portal import Portal
 from mock_portal.store import DossierEvent, StoreError
 from mock_portal.wire import (
@@ -67,13 +67,10 @@ async def _handle(
     text_body, body = parse_json_object(exchange.body, portal.config.limits.max_depth)
     _check_item_count(body, portal.config.limits.max_items)
     session = body.get("session")
-    unit = (
-        portal.accounts.session_unit(session, exchange.received_at)
-        if isinstance(session, str) and session
-        else None
-    )
+    unit = None
     if isinstance(session, str) and session:
-        exchange.body = _session_masked(exchange.body, session)
+        unit = portal.accounts.session_unit(session, exchange.received_at)
+        exchange.body = redact_session(exchange.body, session)
     exchange.kind = classify(body, exchange.path).value
     if unit is None:
         exchange.finding("AU-002", "$.session", None, "no valid session")
@@ -156,12 +153,6 @@ async def _process(portal: Portal, exchange: Exchange, message: Message) -> Resp
         portal.ledger.forget(states)
         return _storage_refusal()
     return response
-
-
-def _session_masked(raw: bytes, session: str) -> bytes:
-    """The body as journaled: byte for byte as sent, but the session token (a credential that
-    would let anyone reading an export act as the unit) written `"***"`, as login's password."""
-    return raw.replace(b'"' + session.encode("utf-8") + b'"', b'"***"')
 
 
 def _check_item_count(body: dict[str, Any], max_items: int) -> None:

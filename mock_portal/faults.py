@@ -144,7 +144,7 @@ class FaultDecision:
 
     @property
     def refuses(self) -> bool:
-        return self.kind not in ("latency", "stall")
+        return refuses(self.label)
 
 
 class DroppedResponse(Response):

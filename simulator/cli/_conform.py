@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -19,8 +18,8 @@ from simulator.conform.plan import case_ids, plan_cases
 from simulator.conform.results import CaseResult
 from simulator.conform.verdict import STATUS_LABELS, decide
 from simulator.conform.waivers import Waivers, load_waivers
-from simulator.domain import VN_TZ
 from simulator.errors import UsageError
+from simulator.reports.waivers import today_in_vietnam
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -80,7 +79,7 @@ def conform_command(
     if not target.startswith(("http://", "https://")):
         raise UsageError(f"--target: an http(s) URL, not {target!r}")
     config = load_conform_config(config_path)
-    today = dt.datetime.now(VN_TZ).date()
+    today = today_in_vietnam()
     profile = contracts.profiles.load()
     rules = {rule.id: rule for rule in profile.rules}
     loaded = (

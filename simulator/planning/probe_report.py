@@ -10,6 +10,7 @@ from html import escape
 import orjson
 
 from simulator.planning.probe import KNEE_FACTOR, KNEE_MARGIN_MS, ProbeResult, StepOutcome
+from simulator.reports.svg import nice_ticks
 
 __all__ = ["render_html", "render_json", "render_text"]
 
@@ -115,18 +116,6 @@ _COLOURS = {
 }
 
 
-def _nice(maximum: float) -> list[float]:
-    if maximum <= 0:
-        return [0.0, 1.0]
-    raw = maximum / 5
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    ticks = [0.0]
-    while ticks[-1] < maximum:
-        ticks.append(round(ticks[-1] + step, 10))
-    return ticks
-
-
 def _chart(
     title: str,
     x_values: Sequence[float],
@@ -139,7 +128,7 @@ def _chart(
     """Lines over x = the step rates (requests/s); a log y axis for latencies; a dashed
     horizontal line at the SLO's limit."""
     plot_w, plot_h = _WIDTH - _LEFT - _RIGHT, _HEIGHT - _TOP - _BOTTOM
-    x_ticks = _nice(max(x_values, default=1.0))
+    x_ticks = nice_ticks(max(x_values, default=1.0))
     values = [v for series in lines.values() for v in series if v is not None and v > 0]
     if limit is not None:
         values.append(limit)
@@ -149,7 +138,7 @@ def _chart(
         high = high if high > low else low * 10
         y_ticks = [low * 10**k for k in range(round(math.log10(high / low)) + 1)]
     else:
-        y_ticks = _nice(max(values, default=0.0))
+        y_ticks = nice_ticks(max(values, default=0.0))
         low, high = y_ticks[0], y_ticks[-1]
 
     def x(value: float) -> float:

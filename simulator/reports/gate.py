@@ -225,7 +225,7 @@ class Gate:
         }
         outcomes = []
         for waiver in self.waivers:
-            found = counts.get((waiver.province, waiver.rule or ""), 0)
+            found = counts.get((waiver.province, waiver.rule), 0)
             if waiver.expired(day):
                 outcomes.append(WaiverOutcome(waiver, "expired", found))
             else:

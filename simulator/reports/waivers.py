@@ -29,9 +29,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
-from simulator.domain import PROVINCES_2025
+from simulator.domain import PROVINCES_2025, VN_TZ
 
 __all__ = [
     "VIETNAM",
@@ -43,7 +42,7 @@ __all__ = [
     "today_in_vietnam",
 ]
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+VIETNAM = VN_TZ  # the calendar's zone: waivers expire by the same clock
 _PROVINCE_NAMES = {province.code: province.name for province in PROVINCES_2025}
 _KEYS = ("case", "rule", "province", "owner", "reason", "expires")
 Subject = Literal["case", "rule"]
