@@ -270,6 +270,8 @@ def _connect_sqlite(target: Target) -> sqlite3.Connection:
             isolation_level=None,
             check_same_thread=False,
             timeout=BUSY_TIMEOUT_MS / 1000,
+            # the writer's one-statement batches (`_inbox`) have a text per batch size
+            cached_statements=512,
         )
     except sqlite3.Error as error:
         raise StoreError(f"cannot open {target.display!r}: {error}") from error

@@ -26,61 +26,16 @@ commit order may differ from id order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from typing import Any
 
 from mock_portal.store._database import Database
+from mock_portal.store._inbox import RecordRows, sqlite_inbox
 from mock_portal.store._json import clean_or_none, clean_text, dumps_text
 from mock_portal.store._records import MessageRecord
+from mock_portal.store._tables import DOSSIERS, EVENTS, FINDINGS, JOURNAL, Table
 from mock_portal.store._times import to_micros, to_micros_or_none
-
-
-@dataclass(frozen=True, slots=True)
-class _Table:
-    """The multi-row INSERT of one table, in both backends' forms."""
-
-    #: `INSERT INTO table (columns…)`
-    head: str
-    columns: int
-    #: what follows the rows (an ON CONFLICT clause)
-    tail: str = ""
-
-
-_JOURNAL = _Table(
-    """INSERT INTO journal (id, received_at, unit, province, kind, method, path, headers, body,
-    status_code, response, accepted, fault, finding_count)""",
-    14,
-)
-_DOSSIERS = _Table(
-    """INSERT INTO dossiers (code, unit, province, status, procedure, applicant, received_at,
-    due_at, last_event_at, has_extension, first_journal_id, updated_journal_id)""",
-    12,
-    # A dossier keeps the message that created it; a record without a province keeps the old
-    # one.
-    """
-    ON CONFLICT (code) DO UPDATE SET
-        unit = excluded.unit,
-        province = coalesce(excluded.province, dossiers.province),
-        status = excluded.status,
-        procedure = excluded.procedure,
-        applicant = excluded.applicant,
-        received_at = excluded.received_at,
-        due_at = excluded.due_at,
-        last_event_at = excluded.last_event_at,
-        has_extension = excluded.has_extension,
-        updated_journal_id = excluded.updated_journal_id""",
-)
-_EVENTS = _Table(
-    "INSERT INTO dossier_events (dossier, journal_id, status, event_at, recorded_at)",
-    5,
-)
-_FINDINGS = _Table(
-    """INSERT INTO findings (journal_id, rule, severity, unit, province, path, value, hint,
-    received_at)""",
-    9,
-)
 
 #: SQLite parameters per statement: under its historical default limit (999), so any build works
 _SQLITE_PARAMETERS = 999
@@ -103,6 +58,10 @@ def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:
     """
     if not records:
         return []
+    if db.backend == "sqlite":
+        ids = sqlite_inbox(db).write(records, record_rows)
+        if ids is not None:
+            return ids
     # PostgreSQL: BEGIN and the id reservation in one round trip, the inserts and COMMIT in one.
     with db.pipelined_transaction():
         ids = _reserve_journal_ids(db, len(records))
@@ -111,83 +70,93 @@ def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:
         events: list[tuple[Any, ...]] = []
         findings: list[tuple[Any, ...]] = []
         for journal_id, record in zip(ids, records, strict=True):
-            received_at = to_micros(record.received_at)
-            unit = clean_or_none(record.unit)
-            province = clean_or_none(record.province)
-            journal.append(
-                (
-                    journal_id,
-                    received_at,
-                    unit,
-                    province,
-                    clean_text(record.kind),
-                    clean_text(record.method),
-                    clean_text(record.path),
-                    dumps_text(dict(record.headers)),
-                    bytes(record.body),
-                    record.status_code,
-                    clean_text(record.response),
-                    int(record.accepted),
-                    clean_or_none(record.fault),
-                    len(record.findings),
-                )
-            )
-            for state in record.dossier_states:
-                dossiers.append(
-                    (
-                        clean_text(state.code),
-                        clean_text(state.unit),
-                        province,
-                        clean_text(state.status),
-                        clean_text(state.procedure),
-                        clean_text(state.applicant),
-                        to_micros_or_none(state.received_at),
-                        to_micros_or_none(state.due_at),
-                        to_micros_or_none(state.last_event_at),
-                        int(state.has_extension),
-                        journal_id,
-                        journal_id,
-                    )
-                )
-            for event in record.events:
-                events.append(
-                    (
-                        clean_text(event.dossier),
-                        journal_id,
-                        clean_text(event.status),
-                        to_micros(event.event_at),
-                        received_at,
-                    )
-                )
-            for finding in record.findings:
-                findings.append(
-                    (
-                        journal_id,
-                        clean_text(finding.rule),
-                        str(finding.severity),
-                        unit,
-                        province,
-                        clean_text(finding.path),
-                        dumps_text(finding.value),
-                        clean_text(finding.hint),
-                        received_at,
-                    )
-                )
-        _insert(db, _JOURNAL, journal)
+            rows = record_rows(journal_id, record)
+            journal.append(rows.journal)
+            dossiers.extend(rows.dossiers)
+            events.extend(rows.events)
+            findings.extend(rows.findings)
+        _insert(db, JOURNAL, journal)
         # dossiers before events: an event's foreign key needs its dossier
         if len({row[0] for row in dossiers}) < len(dossiers):
             # One statement may not upsert a row twice (PostgreSQL refuses): a row at a time,
             # in record order, so the later state of a code wins as it should.
             for row in dossiers:
-                _insert(db, _DOSSIERS, [row])
+                _insert(db, DOSSIERS, [row])
         else:
-            _insert(db, _DOSSIERS, dossiers)
-        _insert(db, _EVENTS, events)
-        _insert(db, _FINDINGS, findings)
+            _insert(db, DOSSIERS, dossiers)
+        _insert(db, EVENTS, events)
+        _insert(db, FINDINGS, findings)
+    if db.backend == "sqlite":
+        sqlite_inbox(db).continue_after(ids[-1])
     return ids
 
 
-def _insert(db: Database, table: _Table, rows: list[tuple[Any, ...]]) -> None:
+def record_rows(journal_id: int, record: MessageRecord) -> RecordRows:
+    """The rows one message adds, in the tables' column order (see the `Table`s above)."""
+    received_at = to_micros(record.received_at)
+    unit = clean_or_none(record.unit)
+    province = clean_or_none(record.province)
+    journal = (
+        journal_id,
+        received_at,
+        unit,
+        province,
+        clean_text(record.kind),
+        clean_text(record.method),
+        clean_text(record.path),
+        dumps_text(dict(record.headers)),
+        bytes(record.body),
+        record.status_code,
+        clean_text(record.response),
+        int(record.accepted),
+        clean_or_none(record.fault),
+        len(record.findings),
+    )
+    dossiers = [
+        (
+            clean_text(state.code),
+            clean_text(state.unit),
+            province,
+            clean_text(state.status),
+            clean_text(state.procedure),
+            clean_text(state.applicant),
+            to_micros_or_none(state.received_at),
+            to_micros_or_none(state.due_at),
+            to_micros_or_none(state.last_event_at),
+            int(state.has_extension),
+            journal_id,
+            journal_id,
+        )
+        for state in record.dossier_states
+    ]
+    events = [
+        (
+            clean_text(event.dossier),
+            journal_id,
+            clean_text(event.status),
+            to_micros(event.event_at),
+            received_at,
+        )
+        for event in record.events
+    ]
+    findings = [
+        (
+            journal_id,
+            clean_text(finding.rule),
+            str(finding.severity),
+            unit,
+            province,
+            clean_text(finding.path),
+            dumps_text(finding.value),
+            clean_text(finding.hint),
+            received_at,
+        )
+        for finding in record.findings
+    ]
+    return RecordRows(journal, dossiers, events, findings)
+
+
+def _insert(db: Database, table: Table, rows: list[tuple[Any, ...]]) -> None:
     """INSERT `rows` with a few multi-row statements (see the module's docstring)."""
     if db.backend == "postgresql":
         # sizes 1…limit, the same few statement texts again and again
@@ -219,7 +188,7 @@ def _even_chunks(rows: int, limit: int) -> list[int]:
 
 
 @lru_cache(maxsize=128)
-def _values_statement(table: _Table, rows: int) -> str:
+def _values_statement(table: Table, rows: int) -> str:
     row = "(" + ", ".join("?" * table.columns) + ")"
     return f"{table.head} VALUES {', '.join([row] * rows)}{table.tail}"
 

@@ -1,6 +1,11 @@
 """The child process of `test_batch_kill`: the portal's group-commit writer under concurrent
 writers, stopped on purpose just before the COMMIT of a batch so the parent can SIGKILL it there.
 
+On SQLite a batch is one statement in autocommit mode (`mock_portal.store._inbox`): it commits
+as it ends, with no moment between its last row and its COMMIT. The child runs that statement
+in an explicit transaction instead, so there is one to stop at; what a kill there tests, the
+batch's rows written and not committed, is the same.
+
     python -m tests.mock_portal.durability._batch_child DATABASE_URL PAUSE_AT_BATCH
 
 Eight threads submit records (each with a finding) through `GroupCommitWriter.submit` and print
@@ -22,7 +27,7 @@ from datetime import datetime
 
 from contracts import Finding, Severity
 from mock_portal._writer import GroupCommitWriter
-from mock_portal.store import VIETNAM, MessageRecord, Store, _database, _writes
+from mock_portal.store import VIETNAM, MessageRecord, Store, _database, _inbox, _writes
 
 _print_lock = threading.Lock()
 
@@ -71,7 +76,16 @@ def main(url: str, pause_at: int) -> None:
                 say("BATCH " + " ".join(r.body.decode() for r in current[0]))
                 time.sleep(3600)
 
+    original_inbox_write = _inbox.SqliteInbox.write
+
+    def inbox_write(
+        self: _inbox.SqliteInbox, records: Sequence[MessageRecord], rows_of: _inbox.RowsOf
+    ) -> list[int] | None:
+        with self._db.transaction():
+            return original_inbox_write(self, records, rows_of)
+
     _writes.write_batch = write_batch  # type: ignore[assignment]
+    _inbox.SqliteInbox.write = inbox_write  # type: ignore[method-assign]
     _database.Database.transaction = transaction  # type: ignore[assignment,method-assign]
     # Store.write_batch calls the module's function through its own import: patch that too.
     import mock_portal.store._store as store_module

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from contracts import DossierState, Finding, Severity
-from mock_portal.store import VIETNAM, DossierEvent, MessageRecord
+from mock_portal.store import VIETNAM, DossierEvent, MessageRecord, Store
+from mock_portal.store._inbox import sqlite_inbox
 
 T0 = datetime(2026, 3, 2, 8, 15, 0, 123456, tzinfo=VIETNAM)
 UNIT = "000.00.00.H56"
@@ -73,3 +74,14 @@ def record(
         dossier_states=states,
         events=events,
     )
+
+
+def writes_as_later_batch(store: Store) -> None:
+    """Make the store's next write_batch take the path of a connection's later batches.
+
+    On SQLite a connection's first batch reads the next journal id under the write lock and
+    later ones go as one statement (`mock_portal.store._inbox`); this does what a first batch
+    leaves behind, the next id, for an empty journal. PostgreSQL has one path.
+    """
+    if store.backend == "sqlite":
+        sqlite_inbox(store._db).continue_after(store.journal_count())

@@ -1,8 +1,14 @@
-"""write_batch: one transaction per batch, ids in order, state and bytes kept exactly."""
+"""write_batch: one transaction per batch, ids in order, state and bytes kept exactly.
+
+Every test runs with the batch as a connection's first (on SQLite the careful path: BEGIN
+IMMEDIATE, the ids read under the write lock) and as a later one (on SQLite one statement
+through `_inbox`); both must store exactly the same.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -12,7 +18,17 @@ import pytest
 from contracts import Severity
 from mock_portal.store import VIETNAM, ConstraintError, DossierEvent, Store
 
-from ._factories import PROVINCE, T0, UNIT, dossier, finding, record
+from ._factories import PROVINCE, T0, UNIT, dossier, finding, record, writes_as_later_batch
+
+
+@pytest.fixture(params=["first batch", "later batch"])
+def store(request: pytest.FixtureRequest, open_store: Callable[[], Store]) -> Store:
+    """A migrated store whose next write_batch is its connection's first, or a later one."""
+    store = open_store()
+    store.migrate()
+    if request.param == "later batch":
+        writes_as_later_batch(store)
+    return store
 
 
 def test_returns_journal_ids_in_order(store: Store) -> None:

@@ -1,0 +1,120 @@
+"""SQLite's later batches: one statement per batch, the same rows as the careful path.
+
+The writer thread must win Python's lock back once per statement; one statement per batch is
+what keeps a busy event loop from stretching every commit (`mock_portal.store._inbox`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_portal.store import ConstraintError, DossierEvent, MessageRecord, Store
+
+from ._factories import T0, dossier, finding, record, writes_as_later_batch
+
+_TABLES = {
+    "journal": "id",
+    "dossiers": "code",
+    "dossier_events": "id",
+    "findings": "id",
+}
+
+
+def _batches() -> list[list[MessageRecord]]:
+    """Batches with what is easy to get wrong: a dossier twice in one batch, a record without
+    a province, text any database refuses, bytes that are not UTF-8, odd finding values."""
+    code = dossier(1).code
+    return [
+        [
+            record(states=[dossier(1, status="2")], events=[DossierEvent(code, "2", T0)]),
+            record(
+                province=None,
+                states=[dossier(1, status="4")],
+                events=[DossierEvent(code, "4", T0 + timedelta(hours=1))],
+                findings=[finding(value=10**30), finding("LC-007", hint="trễ\x00hạn")],
+            ),
+            record(body=b'{"x":"\xff\xfe\x00"}', accepted=False, fault="http_500"),
+        ],
+        [
+            replace(
+                record(states=[dossier(2, applicant="Trần Thị B")]),
+                headers={"x-evil": "\x00\ud800"},
+            ),
+            record(findings=[finding(value={"a": [1, None, True]}), finding(value=None)]),
+            record(states=[dossier(1, status="9")], response="ok \ud800"),
+        ],
+    ]
+
+
+def _dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        table: store._db.query(f"SELECT * FROM {table} ORDER BY {key}")
+        for table, key in _TABLES.items()
+    }
+
+
+def _sqlite(tmp_path: Path, name: str) -> Store:
+    store = Store.open(f"sqlite:///{tmp_path / name}")
+    store.migrate()
+    return store
+
+
+def test_later_batches_store_what_the_careful_path_stores(tmp_path: Path) -> None:
+    """Row for row, byte for byte: the same tables whichever path a batch took."""
+    careful, fast = _sqlite(tmp_path, "careful.db"), _sqlite(tmp_path, "fast.db")
+    for batch in _batches():
+        careful.write_batch(batch)
+        careful.close()  # a new connection: its first batch takes the careful path again
+        careful = _sqlite(tmp_path, "careful.db")
+    writes_as_later_batch(fast)
+    statements: list[str] = []
+    fast._db._conn.set_trace_callback(statements.append)
+    for batch in _batches():
+        fast.write_batch(batch)
+    # Python's trace repeats a statement's text for each statement its trigger runs; the
+    # inbox's creation comes once, before the first batch
+    batch_statements = {sql for sql in statements if not sql.startswith("CREATE TEMP")}
+    assert len(batch_statements) == 2, "a later batch is one statement"
+    assert all(sql.startswith("INSERT INTO journal_inbox") for sql in batch_statements)
+    assert _dump(fast) == _dump(careful)
+    assert fast.integrity_check() == []
+    careful.close()
+    fast.close()
+
+
+def test_ids_taken_by_another_writer_send_the_batch_the_careful_way(tmp_path: Path) -> None:
+    """Two writers on one file (`serve --workers 2`): a batch whose ids the other took is
+    refused whole, then stored the careful way; nothing lost, nothing twice."""
+    first, second = _sqlite(tmp_path, "shared.db"), Store.open(f"sqlite:///{tmp_path}/shared.db")
+    writes_as_later_batch(first)
+    writes_as_later_batch(second)  # both expect the journal's next id to be 1
+    ids_first = first.write_batch([record(), record(findings=[finding()])])
+    ids_second = second.write_batch([record(states=[dossier(1)]), record()])
+    ids_next = second.write_batch([record()])  # its own ids are known again: fast once more
+    assert ids_first == [1, 2]
+    assert ids_second == [3, 4]
+    assert ids_next == [5]
+    assert [entry.id for entry in first.iter_journal()] == [1, 2, 3, 4, 5]
+    assert first.get_dossier(dossier(1).code) is not None
+    assert first.integrity_check() == []
+    first.close()
+    second.close()
+
+
+def test_a_bad_row_in_a_later_batch_stores_nothing(tmp_path: Path) -> None:
+    """A foreign key broken in the one statement leaves no row of the batch behind, and the
+    careful path then names the broken constraint."""
+    store = _sqlite(tmp_path, "bad.db")
+    store.write_batch([record(states=[dossier(1)])])  # first batch: careful; later ones fast
+    orphan = DossierEvent("000.00.00.H56-260302-9999", "4", T0)
+    with pytest.raises(ConstraintError):
+        store.write_batch([record(findings=[finding()]), record(events=[orphan])])
+    assert store.journal_count() == 1
+    assert store.findings() == []
+    assert store.write_batch([record()]) == [2]
+    store.close()
