@@ -2,23 +2,20 @@
 
 Group commit is where the portal's throughput comes from: the cost of a durable commit (a WAL
 write on SQLite, a WAL flush and fsync on PostgreSQL) is paid once per batch, not per message.
-Within the batch every table gets one or a few INSERTs rather than a statement per row:
 
-- SQLite: multi-row `VALUES (…), (…), …` in power-of-two chunks (37 rows: 32 + 4 + 1), so the
-  statement texts repeat and stay in the driver's statement cache. Beyond SQLite's own work this
-  spares the writer thread Python's lock (the GIL): it gives it up for every statement SQLite
-  steps and must win it back from the busy event loop each time, so a statement per row made a
-  batch wait for the loop again and again.
-- PostgreSQL: multi-row VALUES of at most 50 parameters (3 journal rows, 5 findings…), the
-  most psycopg parses once and caches; a longer statement is parsed again at every execution,
-  and a statement per row costs psycopg's per-statement work for every row. The whole
-  transaction runs in pipeline mode, so a batch costs two round trips (BEGIN with the id
-  reservation, then the inserts with COMMIT) whatever its size.
+- PostgreSQL: the whole batch is one statement (`_batch_postgresql`), ids drawn from the
+  journal's identity sequence within it, which is safe with several writer processes.
+- SQLite: a connection's later batches are one statement too (`_inbox`). Its first batch, and
+  any after a refusal, takes the careful path below: within the transaction every table gets
+  multi-row `VALUES (…), (…), …` in power-of-two chunks (37 rows: 32 + 4 + 1), so the statement
+  texts repeat and stay in the driver's statement cache. Beyond SQLite's own work this spares
+  the writer thread Python's lock (the GIL): it gives it up for every statement SQLite steps and
+  must win it back from the busy event loop each time, so a statement per row made a batch wait
+  for the loop again and again.
 
 Journal ids are reserved before the insert, so findings, events and dossiers can point at their
-message without a round trip per row: on SQLite the transaction holds the write lock (BEGIN
-IMMEDIATE), so the next ids are simply the ones after the highest used; on PostgreSQL they are
-drawn from the identity sequence, which is safe with several writer processes. Ids increase
+message without a round trip per row: the careful path's transaction holds SQLite's write lock
+(BEGIN IMMEDIATE), so the next ids are simply the ones after the highest used. Ids increase
 within a batch, in record order; across concurrent PostgreSQL writers they are unique, but
 commit order may differ from id order.
 """
@@ -30,6 +27,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
+from mock_portal.store._batch_postgresql import write_postgresql_batch
 from mock_portal.store._database import Database
 from mock_portal.store._inbox import RecordRows, sqlite_inbox
 from mock_portal.store._json import clean_or_none, clean_text, dumps_text
@@ -39,16 +37,10 @@ from mock_portal.store._times import to_micros, to_micros_or_none
 
 #: SQLite parameters per statement: under its historical default limit (999), so any build works
 _SQLITE_PARAMETERS = 999
-#: PostgreSQL parameters per statement: psycopg parses and caches statements of up to 50
-#: parameters once; a longer one is parsed again at every execution
-_POSTGRESQL_PARAMETERS = 50
 
 _SQLITE_NEXT_ID = """SELECT max(
     coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0),
     coalesce((SELECT max(id) FROM journal), 0))"""
-
-_POSTGRESQL_NEXT_IDS = """SELECT nextval(pg_get_serial_sequence('journal', 'id'))
-    FROM generate_series(1, ?)"""
 
 
 def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:
@@ -58,12 +50,12 @@ def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:
     """
     if not records:
         return []
-    if db.backend == "sqlite":
-        ids = sqlite_inbox(db).write(records, record_rows)
-        if ids is not None:
-            return ids
-    # PostgreSQL: BEGIN and the id reservation in one round trip, the inserts and COMMIT in one.
-    with db.pipelined_transaction():
+    if db.backend == "postgresql":
+        return write_postgresql_batch(db, records, record_rows)
+    ids = sqlite_inbox(db).write(records, record_rows)
+    if ids is not None:
+        return ids
+    with db.transaction():
         ids = _reserve_journal_ids(db, len(records))
         journal: list[tuple[Any, ...]] = []
         dossiers: list[tuple[Any, ...]] = []
@@ -86,8 +78,7 @@ def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:
             _insert(db, DOSSIERS, dossiers)
         _insert(db, EVENTS, events)
         _insert(db, FINDINGS, findings)
-    if db.backend == "sqlite":
-        sqlite_inbox(db).continue_after(ids[-1])
+    sqlite_inbox(db).continue_after(ids[-1])
     return ids
 
 
@@ -158,12 +149,7 @@ def record_rows(journal_id: int, record: MessageRecord) -> RecordRows:
 
 def _insert(db: Database, table: Table, rows: list[tuple[Any, ...]]) -> None:
     """INSERT `rows` with a few multi-row statements (see the module's docstring)."""
-    if db.backend == "postgresql":
-        # sizes 1…limit, the same few statement texts again and again
-        limit = _POSTGRESQL_PARAMETERS // table.columns
-        chunks = _even_chunks(len(rows), limit)
-    else:
-        chunks = _power_of_two_chunks(len(rows), _SQLITE_PARAMETERS // table.columns)
+    chunks = _power_of_two_chunks(len(rows), _SQLITE_PARAMETERS // table.columns)
     start = 0
     for chunk in chunks:
         values = list(chain.from_iterable(rows[start : start + chunk]))
@@ -181,12 +167,6 @@ def _power_of_two_chunks(rows: int, limit: int) -> list[int]:
     return chunks
 
 
-def _even_chunks(rows: int, limit: int) -> list[int]:
-    """37 rows, at most 4 a statement: nine of 4, then 1."""
-    full, rest = divmod(rows, limit)
-    return [limit] * full + ([rest] if rest else [])
-
-
 @lru_cache(maxsize=128)
 def _values_statement(table: Table, rows: int) -> str:
     row = "(" + ", ".join("?" * table.columns) + ")"
@@ -194,7 +174,5 @@ def _values_statement(table: Table, rows: int) -> str:
 
 
 def _reserve_journal_ids(db: Database, count: int) -> list[int]:
-    if db.backend == "sqlite":
-        last = int(db.scalar(_SQLITE_NEXT_ID))
-        return list(range(last + 1, last + 1 + count))
-    return sorted(int(row[0]) for row in db.query(_POSTGRESQL_NEXT_IDS, (count,)))
+    last = int(db.scalar(_SQLITE_NEXT_ID))
+    return list(range(last + 1, last + 1 + count))

@@ -1,10 +1,11 @@
 """The child process of `test_batch_kill`: the portal's group-commit writer under concurrent
 writers, stopped on purpose just before the COMMIT of a batch so the parent can SIGKILL it there.
 
-On SQLite a batch is one statement in autocommit mode (`mock_portal.store._inbox`): it commits
-as it ends, with no moment between its last row and its COMMIT. The child runs that statement
-in an explicit transaction instead, so there is one to stop at; what a kill there tests, the
-batch's rows written and not committed, is the same.
+A batch is one statement in autocommit mode (SQLite's later batches, `mock_portal.store._inbox`;
+every PostgreSQL batch, `mock_portal.store._batch_postgresql`): it commits as it ends, with no
+moment between its last row and its COMMIT. The child runs that statement in an explicit
+transaction instead, so there is one to stop at; what a kill there tests, the batch's rows
+written and not committed, is the same.
 
     python -m tests.mock_portal.durability._batch_child DATABASE_URL PAUSE_AT_BATCH
 
@@ -27,7 +28,15 @@ from datetime import datetime
 
 from contracts import Finding, Severity
 from mock_portal._writer import GroupCommitWriter
-from mock_portal.store import VIETNAM, MessageRecord, Store, _database, _inbox, _writes
+from mock_portal.store import (
+    VIETNAM,
+    MessageRecord,
+    Store,
+    _batch_postgresql,
+    _database,
+    _inbox,
+    _writes,
+)
 
 _print_lock = threading.Lock()
 
@@ -84,7 +93,17 @@ def main(url: str, pause_at: int) -> None:
         with self._db.transaction():
             return original_inbox_write(self, records, rows_of)
 
+    original_postgresql_write = _batch_postgresql.write_postgresql_batch
+
+    def postgresql_write(
+        db: _database.Database, records: Sequence[MessageRecord], rows_of: _inbox.RowsOf
+    ) -> list[int]:
+        with db.transaction():
+            return original_postgresql_write(db, records, rows_of)
+
     _writes.write_batch = write_batch  # type: ignore[assignment]
+    # write_batch calls the function through its own import: patch that name
+    _writes.write_postgresql_batch = postgresql_write  # type: ignore[attr-defined]
     _inbox.SqliteInbox.write = inbox_write  # type: ignore[method-assign]
     _database.Database.transaction = transaction  # type: ignore[assignment,method-assign]
     # Store.write_batch calls the module's function through its own import: patch that too.
