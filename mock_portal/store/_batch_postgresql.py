@@ -10,9 +10,10 @@ at a time) waited for the loop many times however small it was. SQLite has the s
 How: one statement in autocommit mode, so it is one transaction, all of it or none of it, and
 one round trip. Each column of each table travels as one typed array parameter (`?::text[]`,
 bodies as `bytea[]`, byte-exact), so the statement's text is the same for every batch size and
-psycopg prepares it once. Data-modifying CTEs `unnest` the arrays into journal, dossiers,
-dossier_events and findings; PostgreSQL checks foreign keys at the end of the statement, so the
-order of the CTEs does not matter.
+psycopg prepares it (once for each combination of the arrays' types, which depend on which
+tables a batch fills: an empty array is untyped). Data-modifying CTEs `unnest` the arrays into
+journal, dossiers, dossier_events and findings; PostgreSQL checks foreign keys at the end of the
+statement, so the order of the CTEs does not matter.
 
 Journal ids: drawn in the statement from the journal's identity sequence (safe with several
 writer processes) and handed out in increasing order by record position; `_writes.record_rows`
