@@ -74,7 +74,7 @@ def _batches() -> list[list[MessageRecord]]:
         ],
         [
             replace(
-                record(province=None, states=[dossier(2, applicant="Trần Thị B")]),
+                record(province=None, states=[dossier(2, applicant='Trần Thị B 🙂\t"x"\\')]),
                 headers={"x-evil": "\x00\ud800"},
             ),
             record(findings=[finding(value={"a": [1, None, True]}), finding(value=None)]),
@@ -159,11 +159,12 @@ def test_ids_increase_in_record_order(postgres: Store, postgres_url: str) -> Non
 
 
 def test_a_batch_is_one_statement_in_one_round_trip(postgres: Store, tmp_path: Path) -> None:
-    """Each batch sends one statement and waits for the server once, whatever its size; the
-    server parses it once (psycopg prepares a statement, for each combination of parameter
-    types, at its sixth execution: the arrays' types depend on which tables a batch fills)."""
-    for _ in range(6):
-        postgres.write_batch([record(findings=[finding()])])
+    """Each batch sends one statement and waits for the server once, whatever its size and
+    whichever tables it fills; the server parses it once (psycopg prepares a statement, one
+    text with the same parameter types, at its sixth execution)."""
+    for records in ([record()], [record(findings=[finding()])] * 3, [record(states=[dossier()])]):
+        postgres.write_batch(records)
+        postgres.write_batch(records)
     trace = tmp_path / "libpq.trace"
     pgconn = postgres._db._conn.pgconn
     with trace.open("w") as out:
@@ -171,7 +172,7 @@ def test_a_batch_is_one_statement_in_one_round_trip(postgres: Store, tmp_path: P
         pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
         try:
             for size in (1, 17, 100):
-                postgres.write_batch([record(findings=[finding()])] * size)
+                postgres.write_batch([record(states=[dossier(size)], findings=[finding()])] * size)
         finally:
             pgconn.untrace()
     # lines of "F|B <tab> length <tab> message <tab> details", F the messages sent
