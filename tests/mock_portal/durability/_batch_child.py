@@ -93,19 +93,23 @@ def main(url: str, pause_at: int) -> None:
         with self._db.transaction():
             return original_inbox_write(self, records, rows_of)
 
-    original_postgresql_write = _batch_postgresql.write_postgresql_batch
+    # A PostgreSQL batch is one `Database.query` (`_batch_postgresql`): wrapped at that seam,
+    # which is plain Python however the store's modules are built.
+    original_query = _database.Database.query
+    batch_statement = _batch_postgresql._statement()
 
-    def postgresql_write(
-        db: _database.Database, records: Sequence[MessageRecord], rows_of: _inbox.RowsOf
-    ) -> list[int]:
-        with db.transaction():
-            return original_postgresql_write(db, records, rows_of)
+    def query(
+        self: _database.Database, sql: str, params: _database.Params = ()
+    ) -> list[_database.Row]:
+        if sql != batch_statement:
+            return original_query(self, sql, params)
+        with self.transaction():
+            return original_query(self, sql, params)
 
     _writes.write_batch = write_batch  # type: ignore[assignment]
-    # write_batch calls the function through its own import: patch that name
-    _writes.write_postgresql_batch = postgresql_write  # type: ignore[attr-defined]
     _inbox.SqliteInbox.write = inbox_write  # type: ignore[method-assign]
     _database.Database.transaction = transaction  # type: ignore[assignment,method-assign]
+    _database.Database.query = query  # type: ignore[method-assign]
     # Store.write_batch calls the module's function through its own import: patch that too.
     import mock_portal.store._store as store_module
 
