@@ -29,21 +29,18 @@ __all__ = [
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 
-class _ItemsMemo(threading.local):
-    """The items of the body being checked on this thread (see `memoised_items`)."""
-
-    body: Any = None
-    items: tuple[tuple[str, dict[str, Any]], ...] = ()
-
-
-_MEMO = _ItemsMemo()
+#: the items of the body being checked on this thread (`body`, `items`: see `memoise_items`).
+#: A plain `threading.local`, not a subclass with defaults: this module is compiled with mypyc,
+#: whose classes cannot derive from it (and under Locust, gevent replaces it).
+_MEMO = threading.local()
 
 
 def data_items(body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     """(JSON path, item) for each object in `data`, whether `data` is an array or an object."""
     memo = _MEMO
-    if body is memo.body and body is not None:
-        return iter(memo.items)
+    if body is not None and body is getattr(memo, "body", None):
+        items: tuple[tuple[str, dict[str, Any]], ...] = memo.items
+        return iter(items)
     return _walk_items(body)
 
 
@@ -64,7 +61,7 @@ def memoise_items(body: Any) -> object:
     `restore_items` (checks may nest).
     """
     memo = _MEMO
-    previous = (memo.body, memo.items)
+    previous = (getattr(memo, "body", None), getattr(memo, "items", ()))
     memo.items = tuple(_walk_items(body))
     memo.body = body
     return previous

@@ -22,6 +22,7 @@ look-up would otherwise be a read of the store on the request path.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Final
 
 from contracts import DossierState
 from mock_portal.store import Store
@@ -29,6 +30,11 @@ from mock_portal.store import Store
 _CACHE_SIZE = 100_000
 #: codes remembered as unknown to the store
 _ABSENT_SIZE = 100_000
+
+
+_BITS: Final = 1 << 25
+_MASK: Final = _BITS - 1
+_PROBES: Final = 5
 
 
 class _CodeFilter:
@@ -39,24 +45,20 @@ class _CodeFilter:
     (cached) 64-bit hash, split in two halves (double hashing).
     """
 
-    _BITS = 1 << 25
-    _MASK = _BITS - 1
-    _PROBES = 5
-
     def __init__(self) -> None:
-        self._bits = bytearray(self._BITS >> 3)
+        self._bits = bytearray(_BITS >> 3)
 
     def add(self, code: str) -> None:
-        bits, mask, digest = self._bits, self._MASK, hash(code)
+        bits, mask, digest = self._bits, _MASK, hash(code)
         first, step = digest & 0xFFFF_FFFF, ((digest >> 32) & 0xFFFF_FFFF) | 1
-        for probe in range(self._PROBES):
+        for probe in range(_PROBES):
             bit = (first + probe * step) & mask
             bits[bit >> 3] |= 1 << (bit & 7)
 
     def __contains__(self, code: str) -> bool:
-        bits, mask, digest = self._bits, self._MASK, hash(code)
+        bits, mask, digest = self._bits, _MASK, hash(code)
         first, step = digest & 0xFFFF_FFFF, ((digest >> 32) & 0xFFFF_FFFF) | 1
-        for probe in range(self._PROBES):
+        for probe in range(_PROBES):
             bit = (first + probe * step) & mask
             if not bits[bit >> 3] & (1 << (bit & 7)):
                 return False

@@ -34,7 +34,6 @@ from mock_portal.store import (
     Store,
     _batch_postgresql,
     _database,
-    _inbox,
     _writes,
 )
 
@@ -85,16 +84,17 @@ def main(url: str, pause_at: int) -> None:
                 say("BATCH " + " ".join(r.body.decode() for r in current[0]))
                 time.sleep(3600)
 
-    original_inbox_write = _inbox.SqliteInbox.write
+    # A later SQLite batch is one `Database.execute` (`_inbox`), a PostgreSQL batch one
+    # `Database.query` (`_batch_postgresql`): wrapped at those seams, which are plain Python
+    # however the store's modules are built (mypyc's classes and calls cannot be patched).
+    original_execute = _database.Database.execute
 
-    def inbox_write(
-        self: _inbox.SqliteInbox, records: Sequence[MessageRecord], rows_of: _inbox.RowsOf
-    ) -> list[int] | None:
-        with self._db.transaction():
-            return original_inbox_write(self, records, rows_of)
+    def execute(self: _database.Database, sql: str, params: _database.Params = ()) -> int:
+        if not sql.startswith("INSERT INTO journal_inbox"):
+            return original_execute(self, sql, params)
+        with self.transaction():
+            return original_execute(self, sql, params)
 
-    # A PostgreSQL batch is one `Database.query` (`_batch_postgresql`): wrapped at that seam,
-    # which is plain Python however the store's modules are built.
     original_query = _database.Database.query
     batch_statement = _batch_postgresql._statement()
 
@@ -107,7 +107,7 @@ def main(url: str, pause_at: int) -> None:
             return original_query(self, sql, params)
 
     _writes.write_batch = write_batch  # type: ignore[assignment]
-    _inbox.SqliteInbox.write = inbox_write  # type: ignore[method-assign]
+    _database.Database.execute = execute  # type: ignore[method-assign]
     _database.Database.transaction = transaction  # type: ignore[assignment,method-assign]
     _database.Database.query = query  # type: ignore[method-assign]
     # Store.write_batch calls the module's function through its own import: patch that too.

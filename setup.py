@@ -1,0 +1,58 @@
+"""Builds portalsim; the mock portal's request path is compiled to C with mypyc when it can be.
+
+Why: one portal worker process answers every request on one event loop, so its Python work per
+request is its throughput. The contract checks and the portal's request handling are typed
+(mypy --strict), and mypyc turns them into C extension modules: the checks of a DongBoHoSoMC
+run about three times faster (docs/benchmarks.md). The same `.py` files stay the source; a
+module built here shadows its `.py` only where it lies beside it (an editable install), and
+everything works without them.
+
+The modules compiled are `[tool.portalsim] compiled` in pyproject.toml. Compiling needs mypy
+and the packages these modules import, so `make` installs the project first and then builds
+them without build isolation (`pip install --no-build-isolation --no-deps -e .`); an isolated
+build, or PORTALSIM_PURE_PYTHON=1, installs plain Python.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from setuptools import setup
+
+ROOT = Path(__file__).resolve().parent
+
+
+def compiled_sources() -> list[str]:
+    """The files `[tool.portalsim] compiled` names (folders stand for every .py under them)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    sources: list[str] = []
+    for entry in config["tool"]["portalsim"]["compiled"]:
+        path = ROOT / entry
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        sources.extend(str(file.relative_to(ROOT)) for file in files)
+    return sources
+
+
+def extensions() -> list[Any]:
+    if os.environ.get("PORTALSIM_PURE_PYTHON"):
+        return []
+    try:
+        # the compiled modules are type-checked against what they import
+        import orjson  # noqa: F401
+        import psycopg  # noqa: F401
+        import starlette  # noqa: F401
+        from mypyc.build import mypycify
+    except ImportError as missing:
+        sys.stderr.write(f"portalsim: not compiling with mypyc ({missing}); plain Python\n")
+        return []
+    return list(mypycify(compiled_sources(), opt_level="3"))
+
+
+if sys.argv[1:] == ["--print-compiled-sources"]:  # for the Makefile: rebuild when one changes
+    sys.stdout.write(" ".join(compiled_sources()) + "\n")
+else:
+    setup(ext_modules=extensions())
