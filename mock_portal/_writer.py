@@ -43,18 +43,18 @@ class GroupCommitWriter:
         self._open_store = open_store
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="portal-writer", daemon=True)
+        self._worker = threading.Thread(target=self._run, name="portal-writer", daemon=True)
         self._started = False
 
     def start(self) -> None:
         if not self._started:
             self._started = True
-            self._thread.start()
+            self._worker.start()
 
     def stop(self) -> None:
         if self._started:
             self._queue.put(_STOP)
-            self._thread.join()
+            self._worker.join()
             self._started = False
 
     def submit(self, record: MessageRecord) -> Future[int]:
