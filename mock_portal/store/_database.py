@@ -197,29 +197,6 @@ class Database:
             self._depth = 0
             self._end("COMMIT")
 
-    @contextmanager
-    def pipelined_transaction(self) -> Iterator[None]:
-        """A write transaction whose statements travel together, for many-statement writes.
-
-        On PostgreSQL, pipeline mode queues BEGIN and the statements: the first query whose rows
-        are read sends everything queued so far (one round trip), and the end sends the rest with
-        COMMIT (one more), instead of a round trip per statement. A statement's error surfaces
-        when its answer arrives, at the latest at the end; either way nothing is committed, as
-        with `transaction()`. On SQLite, or nested in a transaction, this is `transaction()`.
-        """
-        with self._lock:
-            if self.backend == "sqlite" or self._depth:
-                with self.transaction():
-                    yield
-                return
-            try:
-                with self._translated_errors(), self._conn.pipeline(), self.transaction():
-                    yield
-            except BaseException:
-                # An error reported when the pipeline synced leaves the transaction aborted.
-                self._rollback_quietly()
-                raise
-
     def _begin(self, write: bool) -> None:
         if self.backend == "sqlite":
             self.execute("BEGIN IMMEDIATE" if write else "BEGIN")

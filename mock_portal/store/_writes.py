@@ -68,14 +68,9 @@ def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:
             events.extend(rows.events)
             findings.extend(rows.findings)
         _insert(db, JOURNAL, journal)
-        # dossiers before events: an event's foreign key needs its dossier
-        if len({row[0] for row in dossiers}) < len(dossiers):
-            # One statement may not upsert a row twice (PostgreSQL refuses): a row at a time,
-            # in record order, so the later state of a code wins as it should.
-            for row in dossiers:
-                _insert(db, DOSSIERS, [row])
-        else:
-            _insert(db, DOSSIERS, dossiers)
+        # dossiers before events: an event's foreign key needs its dossier; SQLite upserts the
+        # rows of one statement in order, so the later state of a code wins as it should
+        _insert(db, DOSSIERS, dossiers)
         _insert(db, EVENTS, events)
         _insert(db, FINDINGS, findings)
     sqlite_inbox(db).continue_after(ids[-1])
