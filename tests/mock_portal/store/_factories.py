@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -85,3 +86,53 @@ def writes_as_later_batch(store: Store) -> None:
     """
     if store.backend == "sqlite":
         sqlite_inbox(store._db).continue_after(store.journal_count())
+
+
+_STORED_TABLES = {
+    "journal": "id",
+    "dossiers": "code",
+    "dossier_events": "id",
+    "findings": "id",
+}
+
+
+def tricky_batches() -> list[list[MessageRecord]]:
+    """Batches with what is easy to get wrong: a dossier twice (and three times) in one batch,
+    records without a province, an existing dossier updated, text any database refuses, bytes
+    that are not UTF-8, odd finding values."""
+    one, two = dossier(1).code, dossier(2).code
+    return [
+        [
+            record(states=[dossier(1, status="2")], events=[DossierEvent(one, "2", T0)]),
+            record(
+                province=None,
+                states=[dossier(1, status="4")],
+                events=[DossierEvent(one, "4", T0 + timedelta(hours=1))],
+                findings=[finding(value=10**30), finding("LC-007", hint="trễ\x00hạn")],
+            ),
+            record(body=b'{"x":"\xff\xfe\x00"}', accepted=False, fault="http_500"),
+        ],
+        [
+            replace(
+                record(province=None, states=[dossier(2, applicant='Trần Thị B 🙂\t"x"\\')]),
+                headers={"x-evil": "\x00\ud800"},
+            ),
+            record(findings=[finding(value={"a": [1, None, True]}), finding(value=None)]),
+            record(province="26", states=[dossier(2, status="3")]),
+            record(province=None, states=[dossier(1, status="9")], response="ok \ud800"),
+            record(
+                province=None,
+                states=[dossier(2, status="5"), dossier(1, status="10")],
+                events=[DossierEvent(two, "5", T0), DossierEvent(one, "10", T0)],
+                findings=[finding(value={1, 2} - {2}), finding(path="$\x00", value="\ud800")],
+            ),
+        ],
+    ]
+
+
+def stored_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the tables a message writes, in a stable order, to compare two stores."""
+    return {
+        table: store._db.query(f"SELECT * FROM {table} ORDER BY {key}")
+        for table, key in _STORED_TABLES.items()
+    }

@@ -6,56 +6,21 @@ what keeps a busy event loop from stretching every commit (`mock_portal.store._i
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from mock_portal.store import ConstraintError, DossierEvent, MessageRecord, Store
+from mock_portal.store import ConstraintError, DossierEvent, Store
 
-from ._factories import T0, dossier, finding, record, writes_as_later_batch
-
-_TABLES = {
-    "journal": "id",
-    "dossiers": "code",
-    "dossier_events": "id",
-    "findings": "id",
-}
-
-
-def _batches() -> list[list[MessageRecord]]:
-    """Batches with what is easy to get wrong: a dossier twice in one batch, a record without
-    a province, text any database refuses, bytes that are not UTF-8, odd finding values."""
-    code = dossier(1).code
-    return [
-        [
-            record(states=[dossier(1, status="2")], events=[DossierEvent(code, "2", T0)]),
-            record(
-                province=None,
-                states=[dossier(1, status="4")],
-                events=[DossierEvent(code, "4", T0 + timedelta(hours=1))],
-                findings=[finding(value=10**30), finding("LC-007", hint="trễ\x00hạn")],
-            ),
-            record(body=b'{"x":"\xff\xfe\x00"}', accepted=False, fault="http_500"),
-        ],
-        [
-            replace(
-                record(states=[dossier(2, applicant="Trần Thị B")]),
-                headers={"x-evil": "\x00\ud800"},
-            ),
-            record(findings=[finding(value={"a": [1, None, True]}), finding(value=None)]),
-            record(states=[dossier(1, status="9")], response="ok \ud800"),
-        ],
-    ]
-
-
-def _dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        table: store._db.query(f"SELECT * FROM {table} ORDER BY {key}")
-        for table, key in _TABLES.items()
-    }
+from ._factories import (
+    T0,
+    dossier,
+    finding,
+    record,
+    stored_rows,
+    tricky_batches,
+    writes_as_later_batch,
+)
 
 
 def _sqlite(tmp_path: Path, name: str) -> Store:
@@ -67,21 +32,21 @@ def _sqlite(tmp_path: Path, name: str) -> Store:
 def test_later_batches_store_what_the_careful_path_stores(tmp_path: Path) -> None:
     """Row for row, byte for byte: the same tables whichever path a batch took."""
     careful, fast = _sqlite(tmp_path, "careful.db"), _sqlite(tmp_path, "fast.db")
-    for batch in _batches():
+    for batch in tricky_batches():
         careful.write_batch(batch)
         careful.close()  # a new connection: its first batch takes the careful path again
         careful = _sqlite(tmp_path, "careful.db")
     writes_as_later_batch(fast)
     statements: list[str] = []
     fast._db._conn.set_trace_callback(statements.append)
-    for batch in _batches():
+    for batch in tricky_batches():
         fast.write_batch(batch)
     # Python's trace repeats a statement's text for each statement its trigger runs; the
     # inbox's creation comes once, before the first batch
     batch_statements = {sql for sql in statements if not sql.startswith("CREATE TEMP")}
     assert len(batch_statements) == 2, "a later batch is one statement"
     assert all(sql.startswith("INSERT INTO journal_inbox") for sql in batch_statements)
-    assert _dump(fast) == _dump(careful)
+    assert stored_rows(fast) == stored_rows(careful)
     assert fast.integrity_check() == []
     careful.close()
     fast.close()

@@ -10,27 +10,17 @@ batches, and with what PostgreSQL stores when every record is a batch of its own
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
 
-from mock_portal.store import ConstraintError, DossierEvent, MessageRecord, Store
+from mock_portal.store import ConstraintError, DossierEvent, Store
 from tests._postgres import fresh_schema, postgres_url_or_skip
 
-from ._factories import T0, dossier, finding, record
+from ._factories import T0, dossier, finding, record, stored_rows, tricky_batches
 
 pytestmark = pytest.mark.postgres
-
-_TABLES = {
-    "journal": "id",
-    "dossiers": "code",
-    "dossier_events": "id",
-    "findings": "id",
-}
 
 
 @pytest.fixture
@@ -56,57 +46,16 @@ def second_postgres() -> Iterator[Store]:
         yield store
 
 
-def _batches() -> list[list[MessageRecord]]:
-    """Batches with what is easy to get wrong: a dossier twice (and three times) in one batch,
-    records without a province, an existing dossier updated, text any database refuses, bytes
-    that are not UTF-8, odd finding values."""
-    one, two = dossier(1).code, dossier(2).code
-    return [
-        [
-            record(states=[dossier(1, status="2")], events=[DossierEvent(one, "2", T0)]),
-            record(
-                province=None,
-                states=[dossier(1, status="4")],
-                events=[DossierEvent(one, "4", T0 + timedelta(hours=1))],
-                findings=[finding(value=10**30), finding("LC-007", hint="trễ\x00hạn")],
-            ),
-            record(body=b'{"x":"\xff\xfe\x00"}', accepted=False, fault="http_500"),
-        ],
-        [
-            replace(
-                record(province=None, states=[dossier(2, applicant='Trần Thị B 🙂\t"x"\\')]),
-                headers={"x-evil": "\x00\ud800"},
-            ),
-            record(findings=[finding(value={"a": [1, None, True]}), finding(value=None)]),
-            record(province="26", states=[dossier(2, status="3")]),
-            record(province=None, states=[dossier(1, status="9")], response="ok \ud800"),
-            record(
-                province=None,
-                states=[dossier(2, status="5"), dossier(1, status="10")],
-                events=[DossierEvent(two, "5", T0), DossierEvent(one, "10", T0)],
-                findings=[finding(value={1, 2} - {2}), finding(path="$\x00", value="\ud800")],
-            ),
-        ],
-    ]
-
-
-def _dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        table: store._db.query(f"SELECT * FROM {table} ORDER BY {key}")
-        for table, key in _TABLES.items()
-    }
-
-
 def test_stores_what_the_sqlite_careful_path_stores(postgres: Store, tmp_path: Path) -> None:
     """Row for row, byte for byte: the same tables as SQLite's careful path."""
     sqlite = Store.open(f"sqlite:///{tmp_path / 'careful.db'}")
     sqlite.migrate()
-    for batch in _batches():
+    for batch in tricky_batches():
         postgres.write_batch(batch)
         sqlite.write_batch(batch)
         sqlite.close()  # a new connection: its first batch takes the careful path again
         sqlite = Store.open(f"sqlite:///{tmp_path / 'careful.db'}")
-    assert _dump(postgres) == _dump(sqlite)
+    assert stored_rows(postgres) == stored_rows(sqlite)
     sqlite.close()
 
 
@@ -115,11 +64,11 @@ def test_a_batch_stores_what_its_records_one_by_one_store(
 ) -> None:
     """A batch leaves the tables as writing its records one after the other does: a dossier
     named twice in one batch ends in its later state, province and first message merged."""
-    for batch in _batches():
+    for batch in tricky_batches():
         postgres.write_batch(batch)
         for one in batch:
             second_postgres.write_batch([one])
-    assert _dump(postgres) == _dump(second_postgres)
+    assert stored_rows(postgres) == stored_rows(second_postgres)
     code = dossier(2).code
     assert postgres._db.query_one(
         "SELECT first_journal_id, updated_journal_id FROM dossiers WHERE code = ?", (code,)
