@@ -10,7 +10,8 @@ everything works without them.
 The modules compiled are `[tool.portalsim] compiled` in pyproject.toml. Compiling needs mypy
 and the packages these modules import, so `make` installs the project first and then builds
 them without build isolation (`pip install --no-build-isolation --no-deps -e .`); an isolated
-build, or PORTALSIM_PURE_PYTHON=1, installs plain Python.
+build, or PORTALSIM_PURE_PYTHON=1, installs plain Python. So does a build where mypyc refuses
+the code or the C compiler fails: the install goes on without extensions, and says why.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from setuptools import setup
+from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
 
@@ -37,6 +39,11 @@ def compiled_sources() -> list[str]:
     return sources
 
 
+def plain_python(reason: object) -> list[Any]:
+    sys.stderr.write(f"portalsim: not compiling with mypyc ({reason}); plain Python\n")
+    return []
+
+
 def extensions() -> list[Any]:
     if os.environ.get("PORTALSIM_PURE_PYTHON"):
         return []
@@ -47,12 +54,24 @@ def extensions() -> list[Any]:
         import starlette  # noqa: F401
         from mypyc.build import mypycify
     except ImportError as missing:
-        sys.stderr.write(f"portalsim: not compiling with mypyc ({missing}); plain Python\n")
-        return []
-    return list(mypycify(compiled_sources(), opt_level="3"))
+        return plain_python(missing)
+    try:
+        return list(mypycify(compiled_sources(), opt_level="3"))
+    except (Exception, SystemExit) as refused:  # mypyc exits on a type error
+        return plain_python(f"mypyc: {refused!r}")
 
 
-if sys.argv[1:] == ["--print-compiled-sources"]:  # for the Makefile: rebuild when one changes
-    sys.stdout.write(" ".join(compiled_sources()) + "\n")
-else:
-    setup(ext_modules=extensions())
+class BuildOrSkip(build_ext):
+    """Build the extensions, or none of them when the C compiler fails: a shim without mypyc's
+    shared library would not import, so whatever was built is removed again."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as failed:
+            for output in self.get_outputs():
+                Path(output).unlink(missing_ok=True)
+            plain_python(f"the C build failed: {failed}")
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": BuildOrSkip})

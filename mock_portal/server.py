@@ -117,9 +117,9 @@ def _tune_collector() -> None:
 
     A request allocates hundreds of containers that reference counting frees as it ends, yet
     every 700 allocations the collector walked the young ones: about 6 % of the event loop's
-    time under load (perf). Collecting every 20,000 allocations instead gave 3-5 % more
-    requests per second and a lower p99 (docs/benchmarks.md); the few cycles a request leaves
-    wait a little longer, a few megabytes at most.
+    time under load (perf). Collecting every 20,000 allocations instead gave 1-5 % more
+    requests per second, the p99 unchanged within the noise (docs/benchmarks.md); the few
+    cycles a request leaves wait a little longer, a few megabytes at most.
     """
     gc.collect()
     gc.freeze()

@@ -2,35 +2,60 @@
 
 setup.py compiles the portal's request path with mypyc into C extensions beside their `.py`
 files, and Python imports an extension before the `.py` of the same name: after an edit the
-tests would run the old code and pass or fail for nothing. `make test` rebuilds them first;
-this stops a bare `pytest` that would test the wrong code.
+tests would run the old code and pass or fail for nothing. The extensions are also typed
+against the modules they call, compiled or not, so an edit to any module of their packages
+makes them stale, as does an extension of a module no longer on the list. `make test` rebuilds
+them first; this stops a bare `pytest` that would test the wrong code.
 """
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("contracts", "mock_portal")
 
 
-def stale_compiled_modules() -> list[str]:
-    """The `.py` files edited after the extension that shadows them was built."""
-    stale = []
-    for package in ("contracts", "mock_portal"):
-        for extension in (ROOT / package).rglob("*.so"):
-            source = extension.with_name(extension.name.split(".", 1)[0] + ".py")
-            if source.exists() and source.stat().st_mtime > extension.stat().st_mtime:
-                stale.append(str(source.relative_to(ROOT)))
-    return sorted(stale)
+def compiled_modules() -> set[Path]:
+    """The `.py` files pyproject.toml's `[tool.portalsim] compiled` names."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    modules: set[Path] = set()
+    for entry in config["tool"]["portalsim"]["compiled"]:
+        path = ROOT / entry
+        modules.update(path.rglob("*.py") if path.is_dir() else [path])
+    return modules
+
+
+def stale_extensions() -> list[str]:
+    """What makes the built extensions stale: newer sources, or extensions of other modules."""
+    extensions = [path for package in PACKAGES for path in (ROOT / package).rglob("*.so")]
+    if not extensions:
+        return []
+    built = min(path.stat().st_mtime for path in extensions)
+    newer = [
+        str(source.relative_to(ROOT))
+        for package in PACKAGES
+        for source in (ROOT / package).rglob("*.py")
+        if source.stat().st_mtime > built
+    ]
+    listed = compiled_modules()
+    unlisted = [
+        str(path.relative_to(ROOT))
+        for path in extensions
+        if path.with_name(path.name.split(".", 1)[0] + ".py") not in listed
+    ]
+    return sorted(newer) + sorted(unlisted)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    stale = stale_compiled_modules()
+    stale = stale_extensions()
     if stale:
         pytest.exit(
-            f"compiled modules older than their source: {', '.join(stale)}; run `make test` "
-            "(it rebuilds them) or `.venv/bin/pip install --no-build-isolation --no-deps -e .`",
+            f"compiled extensions are stale ({', '.join(stale[:5])}"
+            f"{', …' if len(stale) > 5 else ''}); run `make test`, which rebuilds them, or "
+            "delete them (find contracts mock_portal -name '*.so' -delete) to test plain Python",
             returncode=4,
         )

@@ -165,6 +165,12 @@ class Database:
         row = self.query_one(sql, params)
         return None if row is None else row[0]
 
+    def parameter_limit(self) -> int:
+        """How many `?` one statement may bind (SQLite's build limit; PostgreSQL's protocol)."""
+        if self.backend == "sqlite":
+            return int(self._conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        return 65_535
+
     # transactions -------------------------------------------------------------------------
 
     @contextmanager

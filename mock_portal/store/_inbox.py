@@ -7,18 +7,23 @@ INSERTs per table and COMMIT — about ten hand-backs — took 5 ms or more howe
 and the portal's throughput was the writer's cadence, not its CPU (measured: 17 messages took
 0.9 ms with an idle loop and 56 ms beside a busy one).
 
-How: every connection of the writer has a TEMP view `journal_inbox (doc, body)` whose INSTEAD
-OF INSERT trigger writes one message's rows into the journal, dossiers, dossier_events and
-findings. A batch is one multi-row `INSERT INTO journal_inbox VALUES (?, ?), (?, ?), …`: `body`
-is the request's bytes (bound as a BLOB, kept byte-exact) and `doc` a JSON array of the rest of
-the message's rows, which the trigger reads with SQLite's JSON functions, outside the GIL. In
-autocommit mode one statement is one transaction: all of it or none of it.
+How: every connection of the writer has a TEMP view `journal_inbox` whose INSTEAD OF INSERT
+trigger writes one message's rows into the journal, dossiers, dossier_events and findings. Its
+17 columns are the journal row's 14 (the body bound as a BLOB, kept byte-exact) and the
+message's dossier states, events and findings as three JSON arrays, which the trigger reads with
+`json_each` and `json_extract`, outside the GIL. A batch is one multi-row `INSERT INTO
+journal_inbox VALUES (…), (…), …`; in autocommit mode one statement is one transaction: all of
+it or none of it.
 
-Journal ids: the trigger inserts the ids this writer assigns, counting on from the last batch.
-The first batch of a connection, and any batch after a failure, takes the careful path of
-`_writes.write_batch` (BEGIN IMMEDIATE, the highest id read under the write lock); if another
-process took the ids meanwhile (`--workers` sharing one file), the journal's primary key refuses
-the statement, nothing is stored, and the careful path stores the batch instead.
+Journal ids: the trigger inserts the ids this writer assigns, counting on from the last batch,
+and refuses (RAISE ABORT) an id not above every id the journal has used, live or deleted (as
+`sqlite_sequence` remembers them after a reset), so ids only grow, in commit order, as on the
+careful path. The first batch of a connection, and any batch after a refusal, takes the careful
+path of `_writes.write_batch` (BEGIN IMMEDIATE, the next id read under the write lock): when
+another process took the ids meanwhile (`--workers` sharing one file), nothing of the refused
+statement is stored and the careful path stores the batch instead. So does a batch of more
+rows than the connection's parameter limit allows in one statement, and every batch when this
+SQLite cannot create the inbox.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from typing import Any
 import orjson
 
 from mock_portal.store._database import Database
-from mock_portal.store._errors import ConstraintError
+from mock_portal.store._errors import ConstraintError, StoreError
 from mock_portal.store._records import MessageRecord
 from mock_portal.store._tables import DOSSIERS, EVENTS, FINDINGS, JOURNAL, Table
 
@@ -57,6 +62,7 @@ class SqliteInbox:
         self._db = db
         self._next_id: int | None = None
         self._created = False
+        self._usable = True
 
     def continue_after(self, journal_id: int) -> None:
         """The careful path stored ids up to `journal_id`: the next batch can go fast."""
@@ -65,7 +71,7 @@ class SqliteInbox:
     def write(self, records: Sequence[MessageRecord], rows_of: RowsOf) -> list[int] | None:
         """The journal ids of the stored batch, or None: nothing stored, take the careful path."""
         first = self._next_id
-        if first is None:
+        if first is None or not self._usable or not self._fits(len(records)):
             return None
         self._next_id = None  # until this batch is known to be stored
         ids = list(range(first, first + len(records)))
@@ -79,7 +85,8 @@ class SqliteInbox:
                 params.append(_json(rows.findings))
             except TypeError:  # a value orjson cannot write: the careful path's drivers can
                 return None
-        self._create()
+        if not self._create():
+            return None
         try:
             self._db.execute(_batch_statement(len(records)), params)
         except ConstraintError:
@@ -89,11 +96,21 @@ class SqliteInbox:
         self._next_id = first + len(records)
         return ids
 
-    def _create(self) -> None:
+    def _fits(self, records: int) -> bool:
+        """Whether the batch's parameters fit one statement (SQLite before 3.32 allowed 999)."""
+        return records * _INBOX_COLUMNS <= self._db.parameter_limit()
+
+    def _create(self) -> bool:
+        """The view and its trigger, once; False for good when this SQLite cannot make them."""
         if not self._created:
-            self._db.execute(_VIEW)
-            self._db.execute(_trigger())
+            try:
+                self._db.execute(_VIEW)
+                self._db.execute(_trigger())
+            except StoreError:
+                self._usable = False
+                return False
             self._created = True
+        return True
 
 
 _INBOXES: weakref.WeakKeyDictionary[Database, SqliteInbox] = weakref.WeakKeyDictionary()
@@ -106,6 +123,11 @@ def sqlite_inbox(db: Database) -> SqliteInbox:
         inbox = _INBOXES[db] = SqliteInbox(db)
     return inbox
 
+
+#: the highest journal id ever used, including deleted rows (a reset keeps `sqlite_sequence`)
+LAST_JOURNAL_ID = """max(
+    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0),
+    coalesce((SELECT max(id) FROM journal), 0))"""
 
 #: the journal's columns, then the message's dossier states, events and findings as JSON arrays
 _CHILDREN = ("dossiers", "events", "findings")
@@ -129,6 +151,7 @@ def _trigger() -> str:
     return f"""CREATE TEMP TRIGGER IF NOT EXISTS journal_inbox_insert
     INSTEAD OF INSERT ON journal_inbox
     BEGIN
+        SELECT RAISE(ABORT, 'journal id already used') WHERE NEW.c0 <= {LAST_JOURNAL_ID};
         {JOURNAL.head} VALUES ({journal});
         {children};
     END"""
@@ -136,7 +159,8 @@ def _trigger() -> str:
 
 def _from_json(table: Table, rows: str) -> str:
     """INSERT … SELECT the rows of a JSON array (none for NULL), in order: a later state wins."""
-    columns = ", ".join(f"row.value ->> {index}" for index in range(table.columns))
+    # json_extract, not `->>`: SQLite has the operator only since 3.38
+    columns = ", ".join(f"json_extract(row.value, '$[{index}]')" for index in range(table.columns))
     # `WHERE true`: SQLite's grammar needs it between a SELECT and an upsert's ON CONFLICT
     return f"{table.head} SELECT {columns} FROM json_each({rows}) AS row WHERE true{table.tail}"
 

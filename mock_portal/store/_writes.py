@@ -1,4 +1,4 @@
-"""`write_batch`: many messages, one transaction, a handful of statements.
+"""`write_batch`: many messages, one transaction, one statement where it can.
 
 Group commit is where the portal's throughput comes from: the cost of a durable commit (a WAL
 write on SQLite, a WAL flush and fsync on PostgreSQL) is paid once per batch, not per message.
@@ -29,7 +29,7 @@ from typing import Any
 
 from mock_portal.store._batch_postgresql import write_postgresql_batch
 from mock_portal.store._database import Database
-from mock_portal.store._inbox import RecordRows, sqlite_inbox
+from mock_portal.store._inbox import LAST_JOURNAL_ID, RecordRows, sqlite_inbox
 from mock_portal.store._json import clean_or_none, clean_text, dumps_text
 from mock_portal.store._records import MessageRecord
 from mock_portal.store._tables import DOSSIERS, EVENTS, FINDINGS, JOURNAL, Table
@@ -38,9 +38,7 @@ from mock_portal.store._times import to_micros, to_micros_or_none
 #: SQLite parameters per statement: under its historical default limit (999), so any build works
 _SQLITE_PARAMETERS = 999
 
-_SQLITE_NEXT_ID = """SELECT max(
-    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0),
-    coalesce((SELECT max(id) FROM journal), 0))"""
+_SQLITE_NEXT_ID = f"SELECT {LAST_JOURNAL_ID}"
 
 
 def write_batch(db: Database, records: Sequence[MessageRecord]) -> list[int]:

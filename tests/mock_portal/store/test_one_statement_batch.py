@@ -6,6 +6,7 @@ what keeps a busy event loop from stretching every commit (`mock_portal.store._i
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -82,4 +83,48 @@ def test_a_bad_row_in_a_later_batch_stores_nothing(tmp_path: Path) -> None:
     assert store.journal_count() == 1
     assert store.findings() == []
     assert store.write_batch([record()]) == [2]
+    store.close()
+
+
+def test_ids_stay_above_every_id_used_after_a_reset(tmp_path: Path) -> None:
+    """A writer whose count is behind another's, after a reset emptied the journal, must not
+    hand out ids the journal used before: the statement is refused and the careful path gives
+    ids above every id ever used (exports of successive runs never collide)."""
+    first, second = _sqlite(tmp_path, "reset.db"), Store.open(f"sqlite:///{tmp_path}/reset.db")
+    writes_as_later_batch(first)
+    writes_as_later_batch(second)
+    assert second.write_batch([record()]) == [1]
+    assert first.write_batch([record(), record(), record()]) == [2, 3, 4]  # careful: 1 taken
+    first.reset()
+    # `second` counts on from 2, which the journal used before the reset
+    assert second.write_batch([record(), record()]) == [5, 6]
+    assert first.write_batch([record()]) == [7]
+    assert [entry.id for entry in first.iter_journal()] == [5, 6, 7]
+    first.close()
+    second.close()
+
+
+def test_a_batch_over_the_parameter_limit_takes_the_careful_path(tmp_path: Path) -> None:
+    """On a SQLite built with the old limit of 999 parameters a statement, a large batch does
+    not fit one statement: it is stored the careful way, whole."""
+    store = _sqlite(tmp_path, "limit.db")
+    store._db._conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    writes_as_later_batch(store)
+    ids = store.write_batch([record(findings=[finding()]) for _ in range(100)])
+    assert ids == list(range(1, 101))
+    assert len(store.findings(limit=1000)) == 100
+    store.close()
+
+
+def test_a_sqlite_that_cannot_make_the_inbox_stores_every_batch_the_careful_way(
+    tmp_path: Path,
+) -> None:
+    """If the view or its trigger cannot be created, batches still go through, carefully."""
+    store = _sqlite(tmp_path, "noinbox.db")
+    # a TEMP table of the view's name: the view is never made and the trigger is refused
+    store._db.execute("CREATE TEMP TABLE journal_inbox (c0)")
+    writes_as_later_batch(store)
+    assert store.write_batch([record(), record()]) == [1, 2]
+    assert store.write_batch([record(states=[dossier(1)])]) == [3]
+    assert store.get_dossier(dossier(1).code) is not None
     store.close()
