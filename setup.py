@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent
 
 
 def compiled_sources() -> list[str]:
-    """The files `[tool.portalsim] compiled` names (folders stand for every .py under them)."""
+    """The files `[tool.portalsim] compiled` names (folders stand for every .py under them),
+    relative to the project's folder."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     sources: list[str] = []
     for entry in config["tool"]["portalsim"]["compiled"]:
@@ -74,4 +75,5 @@ class BuildOrSkip(build_ext):
             plain_python(f"the C build failed: {failed}")
 
 
-setup(ext_modules=extensions(), cmdclass={"build_ext": BuildOrSkip})
+if __name__ == "__main__":  # as setuptools runs it; tests/conftest.py imports compiled_sources
+    setup(ext_modules=extensions(), cmdclass={"build_ext": BuildOrSkip})

@@ -24,7 +24,7 @@ from mock_portal.config import ConfigError, PortalConfig, UnitConfig
 from mock_portal.faults import FaultInjector, FaultProfileError
 from mock_portal.payments import PaymentPlatform, payment_keys
 from mock_portal.sso import SsoProvider
-from mock_portal.store import VIETNAM, Store, Unit, WalCheckpointer
+from mock_portal.store import VIETNAM, Store, Unit, WalCheckpointer, token_hash
 from simulator.domain import (
     AgencyDirectory,
     Catalogue,
@@ -146,18 +146,14 @@ class Portal:
 
     def operator_token(self, announce: TextIO | None = None) -> None:
         """Take the operator token from the config, or make one on first start and show it once."""
-        import hashlib
-
         token = self.config.operator_token
         if token is not None:
-            self.store.set_setting(
-                OPERATOR_TOKEN_SETTING, hashlib.sha256(token.encode()).hexdigest()
-            )
+            self.store.set_setting(OPERATOR_TOKEN_SETTING, token_hash(token))
             return
         if self.store.get_setting(OPERATOR_TOKEN_SETTING) is not None:
             return
         token = secrets.token_urlsafe(32)
-        self.store.set_setting(OPERATOR_TOKEN_SETTING, hashlib.sha256(token.encode()).hexdigest())
+        self.store.set_setting(OPERATOR_TOKEN_SETTING, token_hash(token))
         if announce is not None:
             announce.write(f"portalsim: operator token (shown once, keep it): {token}\n")
 

@@ -10,7 +10,6 @@ thing; never a stack trace), except the journal, which streams NDJSON. See docs/
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import AsyncIterator
 from typing import Any
@@ -38,6 +37,7 @@ from mock_portal.store import (
     Unit,
     dumps_bytes,  # the exact serialisation of export_ndjson
     entry_to_json,
+    token_hash,
 )
 from mock_portal.wire import JSON_MEDIA_TYPE
 
@@ -89,8 +89,7 @@ class OperatorAuth:
             return False
         if expected is None:
             return False
-        digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
-        return hmac.compare_digest(digest.encode(), expected.encode())
+        return hmac.compare_digest(token_hash(token).encode(), expected.encode())
 
 
 def create_admin_app(portal: Portal) -> ASGIApp:

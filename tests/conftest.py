@@ -10,23 +10,14 @@ them first; this stops a bare `pytest` that would test the wrong code.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
 
+from setup import compiled_sources
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("contracts", "mock_portal")
-
-
-def compiled_modules() -> set[Path]:
-    """The `.py` files pyproject.toml's `[tool.portalsim] compiled` names."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    modules: set[Path] = set()
-    for entry in config["tool"]["portalsim"]["compiled"]:
-        path = ROOT / entry
-        modules.update(path.rglob("*.py") if path.is_dir() else [path])
-    return modules
 
 
 def stale_extensions() -> list[str]:
@@ -41,7 +32,7 @@ def stale_extensions() -> list[str]:
         for source in (ROOT / package).rglob("*.py")
         if source.stat().st_mtime > built
     ]
-    listed = compiled_modules()
+    listed = {ROOT / source for source in compiled_sources()}
     unlisted = [
         str(path.relative_to(ROOT))
         for path in extensions

@@ -27,7 +27,7 @@ import orjson
 from starlette.requests import HTTPConnection
 
 from mock_portal._portal import OPERATOR_TOKEN_SETTING, Portal
-from mock_portal.store import Store, StoreError
+from mock_portal.store import Store, StoreError, token_hash
 
 VIEWER_TOKENS_SETTING = "dashboard_viewer_tokens"
 COOKIE_KEY_SETTING = "dashboard_cookie_key"
@@ -44,10 +44,6 @@ class Visitor:
     role: Role
     #: the viewer token's id, or the first 16 hex digits of the operator token's digest
     token_id: str
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 class Access:
@@ -75,7 +71,11 @@ class Access:
         token = token or secrets.token_urlsafe(32)
         token_id = secrets.token_hex(4)
         tokens = self.viewer_tokens()
-        tokens[token_id] = {"sha256": _digest(token), "label": label, "created_at": now.isoformat()}
+        tokens[token_id] = {
+            "sha256": token_hash(token),
+            "label": label,
+            "created_at": now.isoformat(),
+        }
         self._save(tokens)
         return token_id, token
 
@@ -88,10 +88,10 @@ class Access:
                 self._save(tokens)
             return
         entry = tokens.get(CONFIG_TOKEN_ID)
-        if entry is not None and entry.get("sha256") == _digest(token):
+        if entry is not None and entry.get("sha256") == token_hash(token):
             return
         tokens[CONFIG_TOKEN_ID] = {
-            "sha256": _digest(token),
+            "sha256": token_hash(token),
             "label": "viewer_token (configuration)",
             "created_at": now.isoformat(),
         }
@@ -115,7 +115,7 @@ class Access:
         token = token.strip()
         if not token:
             return None
-        digest = _digest(token)
+        digest = token_hash(token)
         try:
             operator = self._operator_digest()
             viewers = self.viewer_tokens()

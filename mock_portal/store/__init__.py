@@ -9,6 +9,7 @@ Every acknowledged message is durable: `write_batch` commits a batch of messages
 rows, findings and dossier changes) in one transaction before the portal answers any of them.
 """
 
+from mock_portal.store._accounts import token_hash
 from mock_portal.store._audit import StoredDossier, StoredEvent
 from mock_portal.store._checkpoint import WalCheckpointer
 from mock_portal.store._database import mask_url
@@ -63,4 +64,5 @@ __all__ = [
     "entry_to_json",
     "journal_body",
     "mask_url",
+    "token_hash",
 ]

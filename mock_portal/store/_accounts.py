@@ -27,7 +27,7 @@ _UNIT_COLUMNS = "code, name, province, parent, password_hash, callback_url, crea
 
 
 def token_hash(token: str) -> str:
-    """The hex SHA-256 under which a session token is stored."""
+    """The hex SHA-256 under which a token is stored: sessions, the operator's, viewers'."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -24,7 +24,7 @@ import sqlite3
 import threading
 from contextlib import suppress
 
-from mock_portal.store._database import BUSY_TIMEOUT_MS, parse_url
+from mock_portal.store._database import parse_url, sqlite_connection
 
 #: seconds between checkpoints: at the portal's rates, a few hundred WAL pages at most
 DEFAULT_INTERVAL = 0.2
@@ -70,12 +70,7 @@ class WalCheckpointer:
 
     def _run(self) -> None:
         try:
-            connection = sqlite3.connect(
-                self._path,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-            )
+            connection = sqlite_connection(self._path)
         except sqlite3.Error:
             return  # the writer's own checkpoints still bound the WAL
         try:

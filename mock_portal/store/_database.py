@@ -239,6 +239,18 @@ class Database:
             raise StoreError(f"database error in {self.url}: {error}") from error
 
 
+def sqlite_connection(location: str, cached_statements: int = 128) -> sqlite3.Connection:
+    """A connection as the store uses them: usable from any thread, waiting out a lock for the
+    busy timeout, and no implicit BEGIN (isolation_level=None; `Database.transaction` begins)."""
+    return sqlite3.connect(
+        location,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        cached_statements=cached_statements,
+    )
+
+
 def _connect_sqlite(target: Target) -> sqlite3.Connection:
     if target.location != ":memory:":
         parent = Path(target.location).parent
@@ -247,15 +259,8 @@ def _connect_sqlite(target: Target) -> sqlite3.Connection:
                 f"cannot open {target.display!r}: directory {str(parent)!r} does not exist"
             )
     try:
-        # isolation_level=None: the driver issues no implicit BEGIN; Database.transaction does
-        conn = sqlite3.connect(
-            target.location,
-            isolation_level=None,
-            check_same_thread=False,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            # the writer's one-statement batches (`_inbox`) have a text per batch size
-            cached_statements=512,
-        )
+        # the writer's one-statement batches (`_inbox`) have a text per batch size
+        conn = sqlite_connection(target.location, cached_statements=512)
     except sqlite3.Error as error:
         raise StoreError(f"cannot open {target.display!r}: {error}") from error
     try:
