@@ -11,23 +11,13 @@ import contracts.profiles
 from simulator.cli._streams import stdout
 from simulator.conform.config import load_conform_config
 from simulator.conform.driver import run_plan
-from simulator.conform.machine import render_json, render_junit
-from simulator.conform.outputs import conclude
-from simulator.conform.page import render_html
+from simulator.conform.outputs import OutputFiles, conclude
 from simulator.conform.plan import case_ids, plan_cases
 from simulator.conform.results import CaseResult
-from simulator.conform.verdict import STATUS_LABELS, decide
+from simulator.conform.verdict import STATUS_LABELS
 from simulator.conform.waivers import Waivers, load_waivers
 from simulator.errors import UsageError
 from simulator.reports.waivers import today_in_vietnam
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot write ({error.strerror or error})") from None
 
 
 @click.command("conform")
@@ -114,12 +104,5 @@ def conform_command(
         terminal_out=err,
         on_case=progress,
     )
-    if json_path or junit or html:
-        verdict = decide(result, loaded, today)
-        if json_path:
-            _write(json_path, render_json(result, verdict))
-        if junit:
-            _write(junit, render_junit(result, verdict).encode("utf-8"))
-        if html:
-            _write(html, render_html(result, verdict, rules).encode("utf-8"))
-    return conclude(result, loaded, today, out=out, reports=reports, rules=rules)
+    files = OutputFiles(json=json_path, junit=junit, html=html)
+    return conclude(result, loaded, today, out=out, reports=reports, files=files, rules=rules)

@@ -9,9 +9,9 @@ which is what lets `portalsim report` re-render a finished run.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from simulator.files import replace_file
 from simulator.reports.console import BASE_FAMILIES, write_scorecard
 from simulator.reports.machine import render_json, render_junit
 from simulator.reports.model import (
@@ -46,13 +46,6 @@ __all__ = [
 REPORT_FILES = ("scorecard.json", "junit.xml", "report.html")
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Replace `path` whole: written beside it, then renamed."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
 def write_reports(report: Report, folder: Path) -> list[Path]:
     """`scorecard.json`, `junit.xml` and `report.html` in `folder` (created if missing)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -63,5 +56,5 @@ def write_reports(report: Report, folder: Path) -> list[Path]:
     )
     paths = [folder / name for name in REPORT_FILES]
     for path, data in zip(paths, contents, strict=True):
-        _write(path, data)
+        replace_file(path, data)
     return paths

@@ -16,7 +16,7 @@ from contracts.profiles import load as load_profile
 from simulator.conform.console import write_summary
 from simulator.conform.evidence import redact_result
 from simulator.conform.machine import render_json, render_junit
-from simulator.conform.outputs import OUTPUT_FILES, conclude, write_outputs
+from simulator.conform.outputs import OUTPUT_FILES, OutputFiles, conclude, write_outputs
 from simulator.conform.page import render_html
 from simulator.conform.results import PlanResult, load_result
 from simulator.conform.verdict import Verdict, decide
@@ -159,6 +159,46 @@ def test_conclude_writes_reports_and_returns_the_exit_code(tmp_path: Path) -> No
     assert code == 0
     assert (tmp_path / "junit.xml").is_file()
     assert "ĐẠT / PASS (exit 0)" in out.getvalue()
+
+
+def test_single_files_carry_the_same_verdict_as_the_reports(tmp_path: Path) -> None:
+    """--json/--junit/--html beside --reports: one verdict, the same bytes, all listed."""
+    result, _verdict = _run()
+    waivers = Waivers("w.toml", ())
+    files = OutputFiles(
+        json=tmp_path / "single" / "r.json",
+        junit=tmp_path / "single" / "j.xml",
+        html=tmp_path / "h.html",
+    )
+    out = io.StringIO()
+    code = conclude(result, waivers, TODAY, out=out, reports=tmp_path / "all", files=files)
+    assert code == 1
+    assert files.json is not None
+    assert files.junit is not None
+    assert files.html is not None
+    assert files.json.read_bytes() == (tmp_path / "all" / "results.json").read_bytes()
+    assert files.junit.read_bytes() == (tmp_path / "all" / "junit.xml").read_bytes()
+    assert files.html.read_bytes() == (tmp_path / "all" / "report.html").read_bytes()
+    assert str(files.junit) in out.getvalue()
+    assert not list(tmp_path.rglob(".*.partial"))
+
+
+def test_an_unwritable_file_keeps_the_old_report_and_says_which(tmp_path: Path) -> None:
+    """A write that fails changes nothing: the old report stays whole, no partial is left."""
+    from simulator.errors import UsageError
+
+    result = plan_result({"PUSH-001": "pass"})
+    old = tmp_path / "junit.xml"
+    old.write_bytes(b"<old/>")
+    html = tmp_path / "report.html"
+    html.mkdir()  # a directory where the file should go: the rename fails
+    files = OutputFiles(junit=old, html=html)
+    with pytest.raises(UsageError, match=r"report\.html: cannot write"):
+        conclude(result, Waivers.none(), TODAY, out=io.StringIO(), files=files)
+    assert old.read_bytes() != b"<old/>"  # written before the failing one, whole
+    assert SCHEMA.is_valid(old.read_text(encoding="utf-8"))
+    assert html.is_dir()
+    assert not list(tmp_path.glob(".*.partial"))
 
 
 @pytest.mark.parametrize(
