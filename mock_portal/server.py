@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from mock_portal._portal import DEMO_PASSWORD, Portal
 from mock_portal.app import create_app
 from mock_portal.config import ConfigError, PortalConfig, UnitConfig, load_config
+from mock_portal.lifeline import follow_parent
 from simulator.domain import PROVINCES_2025
 
 _ENV_PREFIX = "PORTALSIM_SERVE_"
@@ -143,6 +144,7 @@ def serve(settings: ServeSettings) -> None:
     import uvicorn
 
     check_port_free(settings.host, settings.port)
+    follow_parent()  # started by `portalsim run`: do not outlive it
     # Provision, migrate and make the operator token once, before any worker starts.
     portal = build_portal(settings)
     portal.operator_token(announce=sys.stderr)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from mock_portal.lifeline import child_environment, follow_parent
 from simulator.cli._durations import parse_duration
 from simulator.cli._streams import stdout
 from simulator.errors import EXIT_PERFORMANCE, InfrastructureError, UsageError
@@ -125,7 +126,8 @@ def _workers(count: int, port: int) -> Iterator[list[subprocess.Popen[bytes]]]:
     command += ["--master-host", "127.0.0.1", "--master-port", str(port)]
     quiet = None if os.environ.get("PORTALSIM_DEBUG") else subprocess.DEVNULL
     started = [
-        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=quiet) for _ in range(count)
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=quiet, env=child_environment())
+        for _ in range(count)
     ]
     try:
         yield started
@@ -344,5 +346,6 @@ def worker_command(master_host: str, master_port: int) -> int:
     runs the steps the probe sends and reports its histograms; ends when the probe does."""
     from simulator import load
 
+    follow_parent()  # started by `portalsim plan probe`: do not outlive it
     load.serve_worker(master_host, master_port)
     return 0

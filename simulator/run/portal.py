@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
+from mock_portal.lifeline import child_environment
 from simulator.errors import InfrastructureError
 from simulator.run.payments import payment_client
 from simulator.run.sso import sso_client
@@ -174,7 +175,7 @@ class PortalProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**child_environment(), "PYTHONUNBUFFERED": "1"},
             )
         deadline = time.monotonic() + _START_TIMEOUT
         while time.monotonic() < deadline:
