@@ -50,7 +50,6 @@ key_passphrase = "…"             # optional: encrypts the signing key in the s
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -58,9 +57,9 @@ from pathlib import Path
 from typing import Any
 
 from contracts.identifiers import parse_agency_code
+from mock_portal import durations
 
 MODES = ("strict", "lenient")
-_DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
 class ConfigError(ValueError):
@@ -388,15 +387,9 @@ def _payments(raw: Any) -> PaymentSettings:
 
 
 def _fine_duration(value: object, where: str) -> timedelta:
-    """A duration that may be short: `250ms`, a number of seconds (`0.25`), or `parse_duration`'s
-    forms (`90s`, `1m`); at most an hour."""
-    if isinstance(value, str) and value.endswith("ms") and value[:-2].isdigit():
-        duration = timedelta(milliseconds=int(value[:-2]))
-    elif isinstance(value, float) and value > 0:
-        duration = timedelta(seconds=value)
-    else:
-        duration = parse_duration(value, where)
-    if not timedelta(0) < duration <= timedelta(hours=1):
+    """A duration that may be short (`250ms`, `0.25`) and is at most an hour."""
+    duration = parse_duration(value, where)
+    if not duration <= timedelta(hours=1):
         raise ConfigError(f"{where}: {value!r} must be more than 0 and at most 1h")
     return duration
 
@@ -454,11 +447,8 @@ def _sso(raw: Any) -> SsoSettings:
 
 
 def parse_duration(value: object, where: str) -> timedelta:
-    """`90s`, `15m`, `1h`, `1h30m` or a number of seconds."""
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return timedelta(seconds=value)
-    match = _DURATION.match(value) if isinstance(value, str) and value else None
-    if match is None or not any(match.groups()):
-        raise ConfigError(f"{where}: {value!r} is not a duration like 90s, 15m, 1h")
-    hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    """A positive duration (`mock_portal.durations`: `250ms`, `90s`, `1h30m`, seconds)."""
+    try:
+        return durations.parse_duration(value)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -21,8 +20,8 @@ from urllib.parse import urlsplit
 
 import click
 
+from mock_portal.durations import parse_duration
 from mock_portal.lifeline import child_environment, follow_parent
-from simulator.cli._durations import parse_duration
 from simulator.cli._streams import stdout
 from simulator.errors import EXIT_PERFORMANCE, InfrastructureError, UsageError
 from simulator.planning.arrivals import ARRIVALS
@@ -60,10 +59,7 @@ def stderr() -> TextIO:
 
 
 def parse_seconds(option: str, text: str) -> float:
-    """A duration: `250ms`, `30s`, `1m30s`…"""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*ms\s*", text)
-    if match is not None and float(match[1]) > 0:
-        return float(match[1]) / 1000
+    """A duration (`mock_portal.durations`: `250ms`, `30s`, `1m30s`…) in seconds."""
     try:
         return parse_duration(text).total_seconds()
     except ValueError as error:

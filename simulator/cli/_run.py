@@ -8,7 +8,7 @@ from typing import TextIO
 
 import click
 
-from simulator.cli._durations import parse_duration
+from mock_portal.durations import parse_duration
 from simulator.cli._report import gate_option, parse_bands, parse_gate_option, show_report, stderr
 from simulator.errors import InfrastructureError, UsageError
 from simulator.run import (

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from contracts.profiles import DEFAULT_PROFILE, available
-from simulator.cli._durations import parse_duration
+from mock_portal.durations import parse_duration
 from simulator.cli._streams import output_stream
 from simulator.errors import EXIT_GATE_FAILED, EXIT_PASS, CaptureError, UsageError
 from simulator.output import write_json, write_junit, write_text

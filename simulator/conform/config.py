@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.identifiers import parse_agency_code
+from mock_portal.durations import parse_duration
 from simulator.conform.plan import PLAN
 from simulator.errors import UsageError
 
@@ -69,7 +70,6 @@ __all__ = [
     "parse_conform_config",
 ]
 
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m)$")
 _ENDPOINTS = ("push", "payment_confirm", "payment_lookup", "sso_login", "sso_session")
 _TRIGGER_KINDS = ("http", "command", "manual")
 _PROCEDURE = re.compile(r"^\d\.\d{6}$")
@@ -274,14 +274,11 @@ def _url(value: str, where: str) -> str:
 
 
 def _seconds(value: object, where: str) -> float:
-    """`250ms`, `2s`, `1.5s`, `1m` or a positive number of seconds."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return float(value)
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if match is None or float(match[1]) <= 0:
-        raise ConformConfigError(f"{where}: {value!r} is not a duration like 250ms, 30s, 2m")
-    scale = {"ms": 0.001, "s": 1.0, "m": 60.0}[match[2]]
-    return float(match[1]) * scale
+    """A positive duration in seconds (`mock_portal.durations`: `250ms`, `1.5s`, `1m30s`…)."""
+    try:
+        return parse_duration(value).total_seconds()
+    except ValueError as error:
+        raise ConformConfigError(f"{where}: {error}") from None
 
 
 def _limits(raw: dict[str, Any]) -> Limits:

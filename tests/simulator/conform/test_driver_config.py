@@ -32,7 +32,7 @@ def test_only_the_province_table_is_required() -> None:
         ),
         (
             _UNIT | {"limits": {"status_sync": "soon"}},
-            "limits.status_sync: 'soon' is not a duration like 250ms, 30s, 2m",
+            "limits.status_sync: 'soon' is not a duration (examples: 250ms, 90s, 30m, 1h30m)",
         ),
         (_UNIT | {"portal": {"port": 70000}}, "portal.port: a port number, not 70000"),
         (
