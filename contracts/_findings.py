@@ -40,6 +40,17 @@ class Finding:
     value: Any
     hint: str
 
+    def to_payload(self) -> dict[str, Any]:
+        """As the portal shows it (refusals, journal export, operator API): the message is the
+        one answered or the journal entry, so no index."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "path": self.path,
+            "value": self.value,
+            "hint": self.hint,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,

@@ -83,16 +83,7 @@ def _kept_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
 
 def findings_payload(findings: list[Finding]) -> list[dict[str, object]]:
     """Findings as a strict-mode refusal lists them: rule, severity, path, value, hint."""
-    return [
-        {
-            "rule": f.rule,
-            "severity": f.severity.value,
-            "path": f.path,
-            "value": f.value,
-            "hint": f.hint,
-        }
-        for f in findings
-    ]
+    return [finding.to_payload() for finding in findings]
 
 
 def redact_login(body: dict[str, object]) -> bytes:

@@ -131,10 +131,8 @@ def _deliver(outcomes: list[tuple[_Waiter, _Outcome]]) -> None:
     for waiter, outcome in outcomes:
         if isinstance(waiter, _LoopWaiter):
             by_loop.setdefault(waiter.loop, []).append((waiter.future, outcome))
-        elif isinstance(outcome, StoreError):
-            waiter.set_exception(outcome)
         else:
-            waiter.set_result(outcome)
+            _resolve(waiter, outcome)
     for loop, settled in by_loop.items():
         # A closed loop has nobody left waiting (the server is gone).
         with contextlib.suppress(RuntimeError):
@@ -144,9 +142,12 @@ def _deliver(outcomes: list[tuple[_Waiter, _Outcome]]) -> None:
 def _settle(settled: list[tuple[asyncio.Future[int], _Outcome]]) -> None:
     """In the event loop: set each future still awaited (a cancelled handler has gone)."""
     for future, outcome in settled:
-        if future.done():
-            continue
-        if isinstance(outcome, StoreError):
-            future.set_exception(outcome)
-        else:
-            future.set_result(outcome)
+        if not future.done():
+            _resolve(future, outcome)
+
+
+def _resolve(future: Future[int] | asyncio.Future[int], outcome: _Outcome) -> None:
+    if isinstance(outcome, StoreError):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)

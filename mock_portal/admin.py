@@ -106,6 +106,7 @@ def create_admin_app(portal: Portal) -> ASGIApp:
             Route("/scorecards", routes.all_scorecards, methods=["GET"]),
             Route("/scorecards/{province}", routes.one_scorecard, methods=["GET"]),
             Route("/journal", routes.journal, methods=["GET"]),
+            Route("/journal/last-id", routes.journal_last_id, methods=["GET"]),
             Route("/reset", routes.reset, methods=["POST"]),
             *payment_admin_routes(portal),
             *hostile_routes(portal),
@@ -264,6 +265,11 @@ class _Routes:
         inputs.only_params(request, ("since_id",))
         since_id = inputs.integer(request, "since_id", 0, 0)
         return StreamingResponse(self._journal_lines(since_id), media_type=NDJSON_MEDIA_TYPE)
+
+    async def journal_last_id(self, request: Request) -> Response:
+        """The newest journal id (0 when empty): where a client's next `since_id` starts."""
+        inputs.only_params(request, ())
+        return _json({"last_id": self.portal.store.last_journal_id()})
 
     async def _journal_lines(self, since_id: int) -> AsyncIterator[bytes]:
         # Pages are read on the event loop, like every other read of the portal's store, and

@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contracts import Finding
 from mock_portal import _admin_input as inputs
 from mock_portal._admin_input import AdminInputError
 from mock_portal.config import ConfigError, PaymentClient, parse_duration
@@ -156,7 +155,7 @@ class _PaymentRoutes:
                 "http_status": report.http_status,
                 "answer": report.answer,
                 "journal_id": report.journal_id,
-                "findings": [_finding_json(finding) for finding in report.findings],
+                "findings": [finding.to_payload() for finding in report.findings],
             }
         )
 
@@ -263,18 +262,8 @@ def _delivery_json(tx: PaymentTransaction, report: DeliveryReport) -> dict[str, 
                 "answer": attempt.answer,
                 "outcome": attempt.outcome,
                 "journal_id": attempt.journal_id,
-                "findings": [_finding_json(finding) for finding in attempt.findings],
+                "findings": [finding.to_payload() for finding in attempt.findings],
             }
             for attempt in report.attempts
         ],
-    }
-
-
-def _finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "path": finding.path,
-        "value": finding.value,
-        "hint": finding.hint,
     }

@@ -114,16 +114,7 @@ def entry_to_json(entry: JournalEntry) -> dict[str, Any]:
     obj["response"] = _parsed_response(entry.response)
     obj["accepted"] = entry.accepted
     obj["fault"] = entry.fault
-    obj["findings"] = [
-        {
-            "rule": finding.rule,
-            "severity": finding.severity.value,
-            "path": finding.path,
-            "value": finding.value,
-            "hint": finding.hint,
-        }
-        for finding in entry.findings
-    ]
+    obj["findings"] = [finding.as_finding().to_payload() for finding in entry.findings]
     return obj
 
 

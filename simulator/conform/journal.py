@@ -1,9 +1,15 @@
 """What the portal saw: its journal, read through the operator API while a case waits.
 
-`PortalJournal.mark()` remembers the last journal id; `wait(predicate, limit)` reads the rows
-journaled since then (`GET /admin/journal?since_id=…`, NDJSON, docs/journal-format.md) until the
-predicate holds for what has arrived or the limit passes. Rows become `Exchange`s for evidence:
-the province's request as the portal received it and the portal's answer, with the findings.
+`PortalJournal.mark()` asks for the last journal id (`GET /admin/journal/last-id`);
+`wait(mark, predicate, limit)` reads the rows journaled since then (`GET
+/admin/journal?since_id=…`, NDJSON, docs/journal-format.md) until the predicate holds for what
+has arrived or the limit passes. A mark costs one small request however long the journal is
+(it used to read every row since the previous mark, the whole journal of a long-running
+`--portal` on the first case). Polls read every row after the mark again: a case's rows are few,
+and on PostgreSQL with several workers a lower id can commit after a higher one.
+
+Rows become `Exchange`s for evidence: the province's request as the portal received it and the
+portal's answer, with the findings.
 """
 
 from __future__ import annotations
@@ -88,14 +94,19 @@ class PortalJournal:
         self.client = client
         self.portal_url = portal_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {operator_token}"}
-        self._since = 0
 
     def _read(self, since: int) -> list[JournalRow]:
+        response = self._get("/admin/journal", {"since_id": str(since)})
+        rows = []
+        for line in response.content.splitlines():
+            if line.strip():
+                rows.append(JournalRow.of(orjson.loads(line)))
+        return rows
+
+    def _get(self, path: str, params: dict[str, str]) -> httpx.Response:
         try:
             response = self.client.get(
-                f"{self.portal_url}/admin/journal",
-                params={"since_id": str(since)},
-                headers=self._headers,
+                f"{self.portal_url}{path}", params=params, headers=self._headers
             )
         except httpx.HTTPError as error:
             raise InfrastructureError(
@@ -108,20 +119,23 @@ class PortalJournal:
             )
         if response.status_code != 200:
             raise InfrastructureError(
-                f"the portal's journal export answered HTTP {response.status_code}"
+                f"the portal's journal ({path}) answered HTTP {response.status_code}"
             )
-        rows = []
-        for line in response.content.splitlines():
-            if line.strip():
-                rows.append(JournalRow.of(orjson.loads(line)))
-        return rows
+        return response
 
     def mark(self) -> int:
-        """Forget what is journaled so far: later reads start after it."""
-        rows = self._read(self._since)
-        if rows:
-            self._since = rows[-1].id
-        return self._since
+        """The last journal id now: what a case reads later starts after it."""
+        response = self._get("/admin/journal/last-id", {})
+        try:
+            last = orjson.loads(response.content)["last_id"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            last = None
+        if not isinstance(last, int) or isinstance(last, bool):
+            raise InfrastructureError(
+                f"the portal {self.portal_url} gave no last journal id "
+                f"(GET /admin/journal/last-id: {response.content[:200]!r})"
+            )
+        return last
 
     def since(self, mark: int) -> list[JournalRow]:
         return self._read(mark)

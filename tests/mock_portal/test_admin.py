@@ -293,6 +293,24 @@ def test_journal_streams_the_export_format(operated: tuple[Portal, TestClient, O
     assert "since_id: must be at least 0" in operator.refused("GET", "/admin/journal?since_id=-1")
 
 
+def test_journal_last_id_is_where_the_next_export_starts(
+    operated: tuple[Portal, TestClient, Operator],
+) -> None:
+    """/admin/journal/last-id: 0 on an empty journal, then the newest id: an export since it
+    holds only what comes later."""
+    _portal, client, operator = operated
+    assert operator.ok("GET", "/admin/journal/last-id") == {"last_id": 0}
+    send_traffic(client)
+    last = operator.ok("GET", "/admin/journal/last-id")["last_id"]
+    lines = operator("GET", "/admin/journal").content.splitlines()
+    assert last == json.loads(lines[-1])["id"]
+    assert operator("GET", f"/admin/journal?since_id={last}").content == b""
+    assert "unknown query parameter 'since_id'" in operator.refused(
+        "GET", "/admin/journal/last-id?since_id=1"
+    )
+    assert client.get("/admin/journal/last-id").status_code == 401
+
+
 def test_reset_forgets_the_run(operated: tuple[Portal, TestClient, Operator]) -> None:
     """Reset empties journal, dossiers and sessions but keeps units, unless told otherwise."""
     portal, client, operator = operated
