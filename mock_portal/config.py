@@ -388,8 +388,8 @@ def _payments(raw: Any) -> PaymentSettings:
 
 def _fine_duration(value: object, where: str) -> timedelta:
     """A duration that may be short (`250ms`, `0.25`) and is at most an hour."""
-    duration = parse_duration(value, where)
-    if not duration <= timedelta(hours=1):
+    duration = parse_duration(value, where, at_least=timedelta(microseconds=1))
+    if not timedelta(0) < duration <= timedelta(hours=1):
         raise ConfigError(f"{where}: {value!r} must be more than 0 and at most 1h")
     return duration
 
@@ -446,9 +446,21 @@ def _sso(raw: Any) -> SsoSettings:
     )
 
 
-def parse_duration(value: object, where: str) -> timedelta:
-    """A positive duration (`mock_portal.durations`: `250ms`, `90s`, `1h30m`, seconds)."""
+def parse_duration(
+    value: object, where: str, *, at_least: timedelta = timedelta(seconds=1)
+) -> timedelta:
+    """A duration (`mock_portal.durations`: `250ms`, `90s`, `1h30m`, seconds) of `at_least`
+    (a second unless said: lifetimes and windows go on the wire in whole seconds, where less
+    would read 0: an expired token, `Retry-After: 0`)."""
     try:
-        return durations.parse_duration(value)
+        duration = durations.parse_duration(value)
     except ValueError as error:
         raise ConfigError(f"{where}: {error}") from None
+    if duration < at_least:
+        raise ConfigError(f"{where}: {value!r} is shorter than {_shown(at_least)}")
+    return duration
+
+
+def _shown(duration: timedelta) -> str:
+    seconds = duration.total_seconds()
+    return f"{seconds:g}s" if seconds >= 1 else f"{seconds * 1000:g}ms"

@@ -7,7 +7,8 @@ file, and a leftover worker keeps looking for its master. So the parent names it
 child's environment (`child_environment`), and the child (`follow_parent`) watches that its
 parent is still the one that started it, and stops itself with SIGTERM, as Ctrl-C or a
 supervisor would (uvicorn then shuts down gracefully and the last batch is committed), once
-it is gone.
+it is gone; if it has not ended `GRACE_SECONDS` later (a shutdown stuck on a database that is
+gone), it kills itself.
 
 A watchdog thread polling `os.getppid()`, not Linux's PR_SET_PDEATHSIG: that signal fires when
 the parent's *thread* that started the child ends, which would stop a child started from a
@@ -19,12 +20,15 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections.abc import Mapping
 
 #: the pid of the process the child must not outlive
 PARENT_VARIABLE = "PORTALSIM_PARENT_PID"
 #: seconds between two looks at the parent
 POLL_SECONDS = 0.5
+#: seconds a graceful shutdown may take before the child kills itself
+GRACE_SECONDS = 30.0
 
 
 def child_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -54,5 +58,7 @@ def follow_parent(poll_seconds: float = POLL_SECONDS) -> threading.Thread | None
 def _watch(parent: int, poll_seconds: float) -> None:
     # A dead parent's children are handed to init or a subreaper: the parent pid changes.
     while os.getppid() == parent:
-        threading.Event().wait(poll_seconds)
+        time.sleep(poll_seconds)
     os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(GRACE_SECONDS)  # a daemon thread: it ends with the process, if that ends
+    os.kill(os.getpid(), signal.SIGKILL)

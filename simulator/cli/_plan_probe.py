@@ -342,6 +342,8 @@ def worker_command(master_host: str, master_port: int) -> int:
     runs the steps the probe sends and reports its histograms; ends when the probe does."""
     from simulator import load
 
-    follow_parent()  # started by `portalsim plan probe`: do not outlive it
+    # started by `portalsim plan probe`: do not outlive it (after `load` is imported, gevent
+    # has patched threading, so the watchdog is a greenlet beside Locust's)
+    follow_parent()
     load.serve_worker(master_host, master_port)
     return 0

@@ -23,10 +23,8 @@ from simulator.run import (
 
 
 def _seconds(option: str, text: str, *, zero: bool = False) -> float:
-    if zero and text.strip() in ("0", "0s"):
-        return 0.0
     try:
-        return parse_duration(text).total_seconds()
+        return parse_duration(text, allow_zero=zero).total_seconds()
     except ValueError as error:
         raise UsageError(f"{option}: {error}") from None
 

@@ -4,9 +4,9 @@
 `wait(mark, predicate, limit)` reads the rows journaled since then (`GET
 /admin/journal?since_id=…`, NDJSON, docs/journal-format.md) until the predicate holds for what
 has arrived or the limit passes. A mark costs one small request however long the journal is
-(it used to read every row since the previous mark, the whole journal of a long-running
-`--portal` on the first case). Polls read every row after the mark again: a case's rows are few,
-and on PostgreSQL with several workers a lower id can commit after a higher one.
+(a portal of an older portalsim, without that route, is read to its end instead). Polls read
+every row after the mark again: a case's rows are few, and on PostgreSQL with several workers a
+lower id can commit after a higher one.
 
 Rows become `Exchange`s for evidence: the province's request as the portal received it and the
 portal's answer, with the findings.
@@ -103,7 +103,9 @@ class PortalJournal:
                 rows.append(JournalRow.of(orjson.loads(line)))
         return rows
 
-    def _get(self, path: str, params: dict[str, str]) -> httpx.Response:
+    def _get(
+        self, path: str, params: dict[str, str], *, missing_ok: bool = False
+    ) -> httpx.Response:
         try:
             response = self.client.get(
                 f"{self.portal_url}{path}", params=params, headers=self._headers
@@ -117,7 +119,7 @@ class PortalJournal:
                 f"the portal {self.portal_url} refused the operator token (HTTP 401)",
                 hint="give [portal] operator_token of that portal",
             )
-        if response.status_code != 200:
+        if response.status_code != 200 and not (missing_ok and response.status_code == 404):
             raise InfrastructureError(
                 f"the portal's journal ({path}) answered HTTP {response.status_code}"
             )
@@ -125,7 +127,10 @@ class PortalJournal:
 
     def mark(self) -> int:
         """The last journal id now: what a case reads later starts after it."""
-        response = self._get("/admin/journal/last-id", {})
+        response = self._get("/admin/journal/last-id", {}, missing_ok=True)
+        if response.status_code == 404:  # an older portalsim: read the journal to its end
+            rows = self._read(0)
+            return rows[-1].id if rows else 0
         try:
             last = orjson.loads(response.content)["last_id"]
         except (orjson.JSONDecodeError, KeyError, TypeError):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mock_portal.lifeline import PARENT_VARIABLE, child_environment, follow_parent
+from simulator.errors import InfrastructureError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,16 +46,19 @@ def _free_port() -> int:
 
 
 def test_a_child_started_by_hand_follows_nobody(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`portalsim serve` started from a shell watches nothing."""
     monkeypatch.delenv(PARENT_VARIABLE, raising=False)
     assert follow_parent() is None
 
 
 def test_the_child_environment_names_this_process() -> None:
+    """The variable a child reads to know whom to follow."""
     environment = child_environment({"PATH": "/usr/bin"})
     assert environment == {"PATH": "/usr/bin", PARENT_VARIABLE: str(os.getpid())}
 
 
 def test_a_child_whose_parent_is_alive_keeps_running() -> None:
+    """No false alarm while the parent lives."""
     child = subprocess.Popen([sys.executable, "-c", FOLLOWER], env=child_environment(), cwd=ROOT)
     try:
         time.sleep(1.5)
@@ -66,7 +70,9 @@ def test_a_child_whose_parent_is_alive_keeps_running() -> None:
 
 def test_a_child_whose_parent_is_gone_stops_itself_with_sigterm() -> None:
     """Named parent not its parent (it died before the child looked): SIGTERM at once."""
-    environment = {**os.environ, PARENT_VARIABLE: "1"}
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # reaped: its pid is nobody's parent
+    environment = {**os.environ, PARENT_VARIABLE: str(gone.pid)}
     child = subprocess.Popen([sys.executable, "-c", FOLLOWER], env=environment, cwd=ROOT)
     try:
         assert child.wait(timeout=30) == -signal.SIGTERM
@@ -124,3 +130,35 @@ def test_serve_stops_when_the_run_that_started_it_is_killed(tmp_path: Path) -> N
             parent.wait()
         if not _gone(serve_pid):
             os.kill(serve_pid, signal.SIGKILL)
+
+
+def test_the_run_and_the_probe_start_their_children_with_the_lifeline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`portalsim run`'s portal and `plan probe`'s load workers get this process as parent."""
+    from simulator.cli import _plan_probe
+    from simulator.run import portal
+
+    started: list[dict[str, str]] = []
+
+    class Recorded:
+        def __init__(self, command: list[str], **options: object) -> None:
+            environment = options.get("env")
+            assert isinstance(environment, dict)
+            started.append(environment)
+            self.returncode = 0
+
+        def poll(self) -> int:
+            return 0
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+    monkeypatch.setattr(portal.subprocess, "Popen", Recorded)
+    monkeypatch.setattr(_plan_probe.subprocess, "Popen", Recorded)
+    child = portal.PortalProcess(tmp_path / "portal.sqlite3", port=_free_port(), profiles=())
+    with pytest.raises(InfrastructureError), child:
+        pass  # the recorded child "exits" at once: that is all this test needs
+    with _plan_probe._workers(2, port=_free_port()):
+        pass
+    assert [environment[PARENT_VARIABLE] for environment in started] == [str(os.getpid())] * 3

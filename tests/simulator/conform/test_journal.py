@@ -63,7 +63,7 @@ def test_wait_reads_what_came_after_the_mark(respx_mock: respx.MockRouter) -> No
         (httpx.Response(200, content=b"<html>"), "gave no last journal id"),
         (httpx.Response(200, json={"last_id": True}), "gave no last journal id"),
         (httpx.Response(401), "refused the operator token"),
-        (httpx.Response(404), r"journal \(/admin/journal/last-id\) answered HTTP 404"),
+        (httpx.Response(500), r"journal \(/admin/journal/last-id\) answered HTTP 500"),
     ],
 )
 def test_a_portal_that_gives_no_mark_is_an_infrastructure_error(
@@ -73,3 +73,14 @@ def test_a_portal_that_gives_no_mark_is_an_infrastructure_error(
         stub.get("/admin/journal/last-id").mock(return_value=answer)
         with pytest.raises(InfrastructureError, match=problem):
             PortalJournal(client, PORTAL, "t").mark()
+
+
+@respx.mock(base_url=PORTAL)
+def test_a_portal_without_the_route_is_read_to_its_end(respx_mock: respx.MockRouter) -> None:
+    """A portal of an older portalsim answers 404: the mark is the last row of its journal."""
+    respx_mock.get("/admin/journal/last-id").respond(404, json={"error_code": 3})
+    respx_mock.get("/admin/journal", params={"since_id": "0"}).respond(
+        content=_row(7) + b"\n" + _row(9) + b"\n"
+    )
+    with httpx.Client() as client:
+        assert PortalJournal(client, PORTAL, "t").mark() == 9

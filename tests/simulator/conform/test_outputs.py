@@ -183,8 +183,9 @@ def test_single_files_carry_the_same_verdict_as_the_reports(tmp_path: Path) -> N
     assert not list(tmp_path.rglob(".*.partial"))
 
 
-def test_an_unwritable_file_keeps_the_old_report_and_says_which(tmp_path: Path) -> None:
-    """A write that fails changes nothing: the old report stays whole, no partial is left."""
+def test_an_unwritable_file_is_named_and_leaves_no_half_file(tmp_path: Path) -> None:
+    """The files before the failing one are written whole; the failing one is named (exit 2)
+    and no hidden partial file is left."""
     from simulator.errors import UsageError
 
     result = plan_result({"PUSH-001": "pass"})
