@@ -18,6 +18,7 @@ from simulator.cli._rules import rules_command
 from simulator.cli._run import run_command
 from simulator.cli._serve import serve_command
 from simulator.cli._validate import validate_command
+from simulator.cli._verify import verify_command
 from simulator.errors import EXIT_INTERNAL, EXIT_USAGE, PortalsimError
 
 
@@ -40,6 +41,7 @@ cli.add_command(report_command)
 cli.add_command(plan_group)
 cli.add_command(conform_command)
 cli.add_command(province_group)
+cli.add_command(verify_command)
 
 
 def run(

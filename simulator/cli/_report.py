@@ -12,10 +12,10 @@ import click
 
 from contracts.profiles import load as load_profile
 from mock_portal.scorecard import Bands
-from mock_portal.store import LATEST_VERSION, Store, StoreError
+from simulator.cli._database import open_portal_database
 from simulator.cli._streams import stdout
 from simulator.domain import PROVINCES_2025
-from simulator.errors import EXIT_GATE_FAILED, EXIT_PASS, InfrastructureError, UsageError
+from simulator.errors import EXIT_GATE_FAILED, EXIT_PASS, UsageError
 from simulator.reports import Report, build_report, write_reports, write_scorecard
 from simulator.reports.gate import Gate, GateError, parse_gate
 from simulator.reports.waivers import parse_waiver_date
@@ -89,15 +89,6 @@ def parse_today(text: str | None) -> dt.date | None:
         return parse_waiver_date(text)
     except ValueError:
         raise UsageError(f"--today: {text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL (a plain path or sqlite:///…), None for other databases."""
-    if "://" not in url:
-        return Path(url)
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///") :])
-    return None
 
 
 @click.command("report")
@@ -180,25 +171,8 @@ def report_command(
         )
     gate = parse_gate_option(gates)
     chosen_bands = parse_bands(bands)
-    path = _sqlite_file(database)
-    if path is not None and not path.is_file():
-        raise UsageError(f"{database}: no such database file")
     profile = load_profile()
-    try:
-        store = Store.open(database)
-    except StoreError as error:
-        raise InfrastructureError(str(error)) from None
-    with store:
-        try:
-            version = store.schema_version()
-        except StoreError as error:
-            raise InfrastructureError(str(error)) from None
-        if version != LATEST_VERSION:
-            raise UsageError(
-                f"{store.url}: not a portalsim database of this version (schema {version}, "
-                f"expected {LATEST_VERSION})",
-                hint="portalsim serve --database … migrates an older portal database",
-            )
+    with open_portal_database(database) as store:
         if store.journal_count() == 0:
             raise UsageError(f"{store.url}: the database holds no message: nothing to report")
         if gate is not None:
