@@ -1,7 +1,8 @@
 """Soak: `portalsim serve` under steady OpenCPS-shaped load, memory flat and no errors.
 
 Marked `slow` and `soak`: not in the default run. `pytest -m soak` runs it for
-`PORTALSIM_SOAK_SECONDS` (default 600, ten minutes); CI runs it for 60 seconds (`.ci/run`).
+`PORTALSIM_SOAK_SECONDS` (default 600, ten minutes) on each backend, SQLite and PostgreSQL (a
+fresh schema on the test server); CI runs each for 60 seconds (`.ci/run`).
 The load is paced at `PORTALSIM_SOAK_RATE` messages per second (default 60) over 8 clients on
 loopback, each dossier walked through its lifecycle, so the store, the dossier cache and the
 journal all grow the whole time, as in a long CI run.
@@ -20,6 +21,7 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ import pytest
 from mock_portal.replay import verify_store
 from mock_portal.store import Store
 from tests._figures import record_figures
+from tests._postgres import fresh_schema, postgres_url_or_skip
 from tests.mock_portal.durability._load import LoadStats, OpenCpsLoad
 from tests.mock_portal.durability._serve import ServedPortal, write_config
 
@@ -92,10 +95,18 @@ async def _soak(
     return stats, samples
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/portal.db"
+        return
+    with fresh_schema(postgres_url_or_skip()) as url:
+        yield url
+
+
 @pytest.mark.slow
 @pytest.mark.soak
-def test_soak_holds_steady_load_with_flat_memory(tmp_path: Path) -> None:
-    database = f"sqlite:///{tmp_path}/portal.db"
+def test_soak_holds_steady_load_with_flat_memory(tmp_path: Path, database: str) -> None:
     portal = ServedPortal(database, write_config(tmp_path), tmp_path / "serve.log")
     interval = max(5.0, SECONDS / 60)
     portal.start()
@@ -104,6 +115,7 @@ def test_soak_holds_steady_load_with_flat_memory(tmp_path: Path) -> None:
     finally:
         portal.stop()
     with Store.open(database) as store:
+        backend = store.backend
         problems = verify_store(store)
         journal_rows = store.journal_count()
         dossiers = sum(store.dossier_status_counts().values())
@@ -129,7 +141,7 @@ def test_soak_holds_steady_load_with_flat_memory(tmp_path: Path) -> None:
         "dossiers": dossiers,
         "samples": [vars(sample) for sample in samples],
     }
-    record_figures("soak", {"sqlite": figures})
+    record_figures("soak", {backend: figures})
 
     assert stats.refused == 0, stats.refusals
     assert stats.unanswered == 0
