@@ -371,8 +371,9 @@ METHOD = {
     "soak": _paragraphs(
         """
         Steady paced load (8 clients, open loop per client) of the same lifecycle against
-        `portalsim serve`, once on SQLite and once on PostgreSQL; every interval the server's resident memory (/proc, the
-        whole process tree), answers, refusals, lost connections and p99 latency are sampled.
+        `portalsim serve`, once on SQLite and once on PostgreSQL; every interval the server's
+        resident memory (/proc, the whole process tree), answers, refusals, lost connections
+        and p99 latency are sampled.
 
         Pass: no refusal and no lost connection in any interval, the whole run within 20 % of
         the rate and no interval without answers, resident memory at the end less than 20 %
