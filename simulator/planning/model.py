@@ -37,6 +37,7 @@ from simulator.planning.province import (
     PlanningProvince,
     bundled_peak_months,
     resolve_province,
+    year_month,
 )
 
 __all__ = [
@@ -68,12 +69,10 @@ class ModelInputError(ValueError):
 
 def parse_month(text: str) -> tuple[int, int]:
     """(year, month) of "YYYY-MM" within FIRST_YEAR..LAST_YEAR; ModelInputError otherwise."""
-    parts = text.strip().split("-")
-    if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2 or not text.isascii():
+    parsed = year_month(text.strip())
+    if parsed is None:
         raise ModelInputError(f"month {text!r} is not of the form YYYY-MM (e.g. 2026-03)")
-    if not (parts[0].isdigit() and parts[1].isdigit()) or not 1 <= int(parts[1]) <= 12:
-        raise ModelInputError(f"month {text!r} is not of the form YYYY-MM (e.g. 2026-03)")
-    year, month = int(parts[0]), int(parts[1])
+    year, month = parsed
     _check_year(year, f"month {text.strip()}")
     return year, month
 

@@ -32,6 +32,7 @@ __all__ = [
     "bundled_peak_months",
     "load_peak_months",
     "resolve_province",
+    "year_month",
 ]
 
 #: domain.md §10 [D]: "32 M synced dossiers per half-year ≈ 64 M/year"
@@ -114,15 +115,21 @@ def resolve_province(code: str) -> PlanningProvince:
     )
 
 
+def year_month(text: str) -> tuple[int, int] | None:
+    """(year, month) of `YYYY-MM` (ASCII digits, a month 01-12); None for anything else."""
+    year, dash, month = text.partition("-")
+    if not dash or len(year) != 4 or len(month) != 2 or not text.isascii():
+        return None
+    if not (year.isdigit() and month.isdigit()) or not 1 <= int(month) <= 12:
+        return None
+    return int(year), int(month)
+
+
 def _month(value: object, where: str) -> tuple[int, int]:
-    text = str(value)
-    parts = text.split("-")
-    if len(parts) != 2 or not all(part.isdigit() for part in parts) or len(parts[0]) != 4:
-        raise ValueError(f"{where}: 'since' must be YYYY-MM, not {text!r}")
-    year, month = int(parts[0]), int(parts[1])
-    if not 1 <= month <= 12:
-        raise ValueError(f"{where}: 'since' month {month} is not 1-12")
-    return year, month
+    parsed = year_month(str(value))
+    if parsed is None:
+        raise ValueError(f"{where}: 'since' must be YYYY-MM (e.g. 2025-07), not {value!r}")
+    return parsed
 
 
 def parse_months(value: object, where: str) -> frozenset[int]:
