@@ -7,6 +7,7 @@ import click
 
 from simulator.cli._plan_probe import (
     check_target,
+    load_options,
     parse_seconds,
     reachable,
     stderr,
@@ -14,8 +15,8 @@ from simulator.cli._plan_probe import (
 )
 from simulator.cli._streams import stdout
 from simulator.errors import EXIT_PERFORMANCE, UsageError
-from simulator.planning.arrivals import ARRIVALS, ArrivalPlan
-from simulator.planning.openmodel import FLOWS, StepPlan
+from simulator.planning.arrivals import ArrivalPlan
+from simulator.planning.openmodel import StepPlan
 from simulator.planning.probe import StepOutcome
 from simulator.planning.probe_report import header_line, step_line
 from simulator.planning.slo import SloError, parse_slo
@@ -28,20 +29,8 @@ __all__ = ["load_command"]
 @click.option("--rate", required=True, type=float, help="Arrivals per second (at the start).")
 @click.option("--to", "end_rate", type=float, help="Ramp linearly to this rate by the end.")
 @click.option("--duration", default="30s", show_default=True, help="How long arrivals come.")
-@click.option("--arrivals", type=click.Choice(ARRIVALS), default="constant", show_default=True)
-@click.option("--seed", default=1, show_default=True, type=int, help="Seed of Poisson arrivals.")
-@click.option("--flow", type=click.Choice(FLOWS), default="get", show_default=True)
-@click.option("--unit", "units", multiple=True, metavar="CODE", help="Catalogue flow's units.")
-@click.option("--unit-password", default="demo", show_default=True, envvar="PORTALSIM_PASSWORD")
 @click.option("--slo", help="Exit 3 when the run breaks these conditions (as plan probe).")
-@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64))
-@click.option("--expect-workers", type=click.IntRange(1, 1024))
-@click.option("--master-bind-host", default="127.0.0.1", show_default=True, metavar="HOST")
-@click.option("--master-bind-port", type=click.IntRange(1, 65535), metavar="PORT")
-@click.option("--max-in-flight", default=1000, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--late-after", default="10ms", show_default=True)
-@click.option("--timeout", default="30s", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@load_options
 def load_command(
     target: str,
     rate: float,

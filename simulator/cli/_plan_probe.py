@@ -38,6 +38,7 @@ from simulator.planning.slo import SloError, parse_slo
 
 __all__ = [
     "check_target",
+    "load_options",
     "parse_seconds",
     "probe_command",
     "reachable",
@@ -136,6 +137,79 @@ def _workers(count: int, port: int) -> Iterator[list[subprocess.Popen[bytes]]]:
                 process.wait(timeout=5)
 
 
+#: the options `plan probe` and `plan load` share: the flow, the arrivals, the load processes,
+#: their limits and the output format (the command's own come before them in --help)
+_LOAD_OPTIONS = (
+    click.option(
+        "--arrivals",
+        type=click.Choice(ARRIVALS),
+        default="constant",
+        show_default=True,
+        help="Evenly spaced arrivals, or a Poisson process (seeded by --seed).",
+    ),
+    click.option(
+        "--seed", default=1, show_default=True, type=int, help="Seed of Poisson arrivals."
+    ),
+    click.option(
+        "--flow",
+        type=click.Choice(FLOWS),
+        default="get",
+        show_default=True,
+        help="get: GET the target URL; catalogue: DVCQG catalogue reads by logged-in units.",
+    ),
+    click.option(
+        "--unit",
+        "units",
+        multiple=True,
+        metavar="CODE",
+        help="Unit agency code the catalogue flow logs in as (repeatable; plan probe with "
+        "--province: that province's by default).",
+    ),
+    click.option(
+        "--unit-password",
+        default="demo",
+        show_default=True,
+        envvar="PORTALSIM_PASSWORD",
+        help="The units' password (portalsim serve --demo: demo).",
+    ),
+    click.option(
+        "--processes",
+        default=1,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        help="Local load processes (Locust master/worker on this machine).",
+    ),
+    click.option(
+        "--expect-workers",
+        type=click.IntRange(1, 1024),
+        help="Wait for this many `portalsim plan worker` processes (other machines) instead.",
+    ),
+    click.option("--master-bind-host", default="127.0.0.1", show_default=True, metavar="HOST"),
+    click.option("--master-bind-port", type=click.IntRange(1, 65535), metavar="PORT"),
+    click.option(
+        "--max-in-flight",
+        default=1000,
+        show_default=True,
+        type=click.IntRange(1, 100_000),
+        help="Requests awaiting an answer per process; a start beyond it is dropped.",
+    ),
+    click.option(
+        "--late-after", default="10ms", show_default=True, help="A start this late is late."
+    ),
+    click.option("--timeout", default="30s", show_default=True, help="A request's time limit."),
+    click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text"),
+)
+
+F = TypeVar("F", bound=Callable[..., int])
+
+
+def load_options(command: F) -> F:
+    """Decorate a command with the shared load options, in their order."""
+    for option in reversed(_LOAD_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.command("probe")
 @click.option("--target", required=True, metavar="URL", help="The service to probe.")
 @click.option("--province", metavar="CODE", help="GSO code: measure against its modelled need.")
@@ -150,65 +224,13 @@ def _workers(count: int, port: int) -> Iterator[list[subprocess.Popen[bytes]]]:
 @click.option("--step", default=10.0, show_default=True, type=float, help="Rate added per step.")
 @click.option("--max", "maximum", default=200.0, show_default=True, type=float, help="Last rate.")
 @click.option("--hold", default="30s", show_default=True, help="How long each rate is held.")
-@click.option(
-    "--arrivals",
-    type=click.Choice(ARRIVALS),
-    default="constant",
-    show_default=True,
-    help="Evenly spaced arrivals, or a Poisson process (seeded by --seed).",
-)
-@click.option("--seed", default=1, show_default=True, type=int, help="Seed of Poisson arrivals.")
-@click.option(
-    "--flow",
-    type=click.Choice(FLOWS),
-    default="get",
-    show_default=True,
-    help="get: GET the target URL; catalogue: DVCQG catalogue reads by logged-in units.",
-)
-@click.option(
-    "--unit",
-    "units",
-    multiple=True,
-    metavar="CODE",
-    help="Unit agency code the catalogue flow logs in as (repeatable; default: the province's).",
-)
-@click.option(
-    "--unit-password",
-    default="demo",
-    show_default=True,
-    envvar="PORTALSIM_PASSWORD",
-    help="The units' password (portalsim serve --demo: demo).",
-)
-@click.option(
-    "--processes",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    help="Local load processes (Locust master/worker on this machine).",
-)
-@click.option(
-    "--expect-workers",
-    type=click.IntRange(1, 1024),
-    help="Wait for this many `portalsim plan worker` processes (other machines) instead.",
-)
-@click.option("--master-bind-host", default="127.0.0.1", show_default=True, metavar="HOST")
-@click.option("--master-bind-port", type=click.IntRange(1, 65535), metavar="PORT")
-@click.option(
-    "--max-in-flight",
-    default=1000,
-    show_default=True,
-    type=click.IntRange(1, 100_000),
-    help="Requests awaiting an answer per process; a start beyond it is dropped.",
-)
-@click.option("--late-after", default="10ms", show_default=True, help="A start this late is late.")
-@click.option("--timeout", default="30s", show_default=True, help="A request's time limit.")
+@load_options
 @click.option(
     "--output",
     type=click.Path(path_type=Path),
     metavar="DIR",
     help="Write probe.json, probe.txt and probe.html (charts) here.",
 )
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
 def probe_command(
     target: str,
     province: str | None,
