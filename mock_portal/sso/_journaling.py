@@ -11,9 +11,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_portal.sso._http import OAuthError, json_response, oauth_error_response
+from mock_portal.sso._http import (
+    OAuthError,
+    Params,
+    json_response,
+    oauth_error_response,
+    parse_params,
+    read_form,
+    shown,
+    shown_unreadable,
+)
 from mock_portal.store import StoreError
 
 if TYPE_CHECKING:
@@ -62,3 +72,17 @@ async def journal(
             )
         )
     return response
+
+
+async def form_params(portal: Portal, request: Request, exchange: Exchange) -> Params | Response:
+    """A back-channel POST's form (token, introspection), shown as the exchange's body (secrets
+    masked); or, for a form that cannot be read, the journaled OAuth error to answer."""
+    raw = b""
+    try:
+        raw = await read_form(request, portal.config.limits.max_body_bytes)
+        params = parse_params(raw)
+    except OAuthError as error:
+        exchange.body = shown_unreadable(raw)
+        return await journal(portal, exchange, oauth_error_response(error), accepted=False)
+    exchange.body = shown(params)
+    return params

@@ -31,9 +31,7 @@ from mock_portal.sso._http import (
     invalid_request,
     json_response,
     oauth_error_response,
-    parse_params,
     query_string,
-    read_form,
     read_params,
     shown,
     shown_unreadable,
@@ -44,6 +42,7 @@ from mock_portal.sso._journaling import (
     JWKS_KIND,
     LOGOUT_KIND,
     USERINFO_KIND,
+    form_params,
     journal,
     summary,
 )
@@ -165,14 +164,9 @@ def _userinfo(portal: Portal, request: Request, exchange: Exchange) -> dict[str,
 async def handle_introspect(portal: Portal, request: Request) -> Response:
     exchange = Exchange.of(request, portal.clock())
     exchange.kind = INTROSPECT_KIND
-    raw = b""
-    try:
-        raw = await read_form(request, portal.config.limits.max_body_bytes)
-        params = parse_params(raw)
-    except OAuthError as error:
-        exchange.body = shown_unreadable(raw)
-        return await journal(portal, exchange, oauth_error_response(error), accepted=False)
-    exchange.body = shown(params)
+    params = await form_params(portal, request, exchange)
+    if isinstance(params, Response):
+        return params
     try:
         answer = _introspect(portal, request, exchange, params)
     except OAuthError as error:

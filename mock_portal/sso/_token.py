@@ -32,12 +32,8 @@ from mock_portal.sso._http import (
     invalid_request,
     json_response,
     oauth_error_response,
-    parse_params,
-    read_form,
-    shown,
-    shown_unreadable,
 )
-from mock_portal.sso._journaling import TOKEN_KIND, journal
+from mock_portal.sso._journaling import TOKEN_KIND, form_params, journal
 from mock_portal.sso._provider import SsoProvider
 from mock_portal.store import StoreError
 
@@ -52,14 +48,9 @@ def invalid_grant(description: str) -> OAuthError:
 async def handle_token(portal: Portal, request: Request) -> Response:
     exchange = Exchange.of(request, portal.clock())
     exchange.kind = TOKEN_KIND
-    raw = b""
-    try:
-        raw = await read_form(request, portal.config.limits.max_body_bytes)
-        params = parse_params(raw)
-    except OAuthError as error:
-        exchange.body = shown_unreadable(raw)
-        return await journal(portal, exchange, oauth_error_response(error), accepted=False)
-    exchange.body = shown(params)
+    params = await form_params(portal, request, exchange)
+    if isinstance(params, Response):
+        return params
     try:
         response, shown_response, token = _redeem(portal, request, exchange, params)
     except OAuthError as error:
