@@ -389,7 +389,7 @@ def _payments(raw: Any) -> PaymentSettings:
 def _fine_duration(value: object, where: str) -> timedelta:
     """A duration that may be short (`250ms`, `0.25`) and is at most an hour."""
     duration = parse_duration(value, where, at_least=timedelta(microseconds=1))
-    if not timedelta(0) < duration <= timedelta(hours=1):
+    if duration > timedelta(hours=1):
         raise ConfigError(f"{where}: {value!r} must be more than 0 and at most 1h")
     return duration
 

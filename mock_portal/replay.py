@@ -113,15 +113,21 @@ def _apply(replay: Replay, ledger: _ReplayLedger, entry: JournalEntry, state: Do
 def verify_store(store: Store, profile: Profile | None = None) -> list[str]:
     """Every problem in the store: its integrity check, then each dossier row and status event
     that differs from the replay of the journal. Empty when the store is whole."""
+    return check_store(store, profile)[0]
+
+
+def check_store(store: Store, profile: Profile | None = None) -> tuple[list[str], Replay | None]:
+    """`verify_store`'s problems, and the replay they were judged against (None when the
+    integrity check failed first): what was checked, for a summary."""
     problems = store.integrity_check()
     if problems:
-        return problems
+        return problems, None
     replay = replay_journal(store.iter_journal(), profile)
     differences = _dossier_differences(store, replay) + _event_differences(store, replay)
     if len(differences) > _MAX_LISTED:
         more = len(differences) - _MAX_LISTED
         differences = [*differences[:_MAX_LISTED], f"… and {more} more differences"]
-    return differences
+    return differences, replay
 
 
 def _dossier_differences(store: Store, replay: Replay) -> list[str]:

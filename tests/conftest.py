@@ -42,6 +42,8 @@ def stale_extensions() -> list[str]:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller has checked the extensions already
     stale = stale_extensions()
     if stale:
         pytest.exit(

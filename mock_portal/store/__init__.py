@@ -12,7 +12,7 @@ rows, findings and dossier changes) in one transaction before the portal answers
 from mock_portal.store._accounts import token_hash
 from mock_portal.store._audit import StoredDossier, StoredEvent
 from mock_portal.store._checkpoint import WalCheckpointer
-from mock_portal.store._database import mask_url
+from mock_portal.store._database import mask_url, sqlite_file
 from mock_portal.store._errors import ConstraintError, StoreError
 from mock_portal.store._journal import entry_to_json, journal_body
 from mock_portal.store._json import dumps_bytes
@@ -64,5 +64,6 @@ __all__ = [
     "entry_to_json",
     "journal_body",
     "mask_url",
+    "sqlite_file",
     "token_hash",
 ]

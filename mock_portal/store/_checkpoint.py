@@ -24,7 +24,7 @@ import sqlite3
 import threading
 from contextlib import suppress
 
-from mock_portal.store._database import parse_url, sqlite_connection
+from mock_portal.store._database import sqlite_connection, sqlite_file
 
 #: seconds between checkpoints: at the portal's rates, a few hundred WAL pages at most
 DEFAULT_INTERVAL = 0.2
@@ -44,10 +44,8 @@ class WalCheckpointer:
     @classmethod
     def for_url(cls, url: str, interval: float = DEFAULT_INTERVAL) -> WalCheckpointer | None:
         """A checkpointer for a SQLite file URL; None for PostgreSQL or `:memory:`."""
-        target = parse_url(url)
-        if target.backend != "sqlite" or target.location == ":memory:":
-            return None
-        return cls(target.location, interval)
+        path = sqlite_file(url)
+        return cls(path, interval) if path is not None else None
 
     def start(self) -> None:
         if self._thread is not None:

@@ -79,6 +79,15 @@ class Target:
     display: str
 
 
+def sqlite_file(url: str) -> str | None:
+    """The path of the SQLite file `url` designates; None for PostgreSQL or memory.
+    `StoreError` for a URL that is neither."""
+    target = parse_url(url)
+    if target.backend != "sqlite" or target.location == ":memory:":
+        return None
+    return target.location
+
+
 def parse_url(url: str) -> Target:
     """Read a database URL: a plain path, `sqlite:///rel.db`, `sqlite:////abs.db`, `:memory:`,
     `postgresql://…` or `postgres://…`. Anything else is a `StoreError`."""

@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import orjson
-
 from mock_portal.store._database import Database
 from mock_portal.store._errors import ConstraintError, StoreError
+from mock_portal.store._json import dumps_text
 from mock_portal.store._records import MessageRecord
 from mock_portal.store._tables import DOSSIERS, EVENTS, FINDINGS, JOURNAL, Table
 
@@ -79,12 +78,10 @@ class SqliteInbox:
         for journal_id, record in zip(ids, records, strict=True):
             rows = rows_of(journal_id, record)
             params.extend(rows.journal)
-            try:
-                params.append(_json(rows.dossiers))
-                params.append(_json(rows.events))
-                params.append(_json(rows.findings))
-            except TypeError:  # a value orjson cannot write: the careful path's drivers can
-                return None
+            # every value is already text, an int or None (`record_rows` cleaned them)
+            params.append(_json(rows.dossiers))
+            params.append(_json(rows.events))
+            params.append(_json(rows.findings))
         if not self._create():
             return None
         try:
@@ -138,7 +135,7 @@ _VIEW = "CREATE TEMP VIEW IF NOT EXISTS journal_inbox AS SELECT " + ", ".join(
 
 
 def _json(rows: list[tuple[Any, ...]]) -> str | None:
-    return orjson.dumps(rows).decode() if rows else None
+    return dumps_text(rows) if rows else None
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mock_portal.store import LATEST_VERSION, Store, StoreError
+from mock_portal.store import LATEST_VERSION, Store, StoreError, sqlite_file
 from simulator.errors import InfrastructureError, UsageError
 
 __all__ = ["open_portal_database"]
@@ -13,11 +13,15 @@ __all__ = ["open_portal_database"]
 def open_portal_database(database: str) -> Store:
     """The store at `database`, of this portalsim's schema version.
 
-    A SQLite file that does not exist, or a database of another version: `UsageError` (exit 2).
+    A URL of no known database, a SQLite file that does not exist, or a database of another
+    version: `UsageError` (exit 2).
     A database that cannot be reached or read: `InfrastructureError` (exit 4).
     """
-    path = _sqlite_file(database)
-    if path is not None and not path.is_file():
+    try:
+        path = sqlite_file(database)
+    except StoreError as error:  # neither SQLite nor PostgreSQL
+        raise UsageError(str(error)) from None
+    if path is not None and not Path(path).is_file():
         raise UsageError(f"{database}: no such database file")
     try:
         store = Store.open(database)
@@ -36,12 +40,3 @@ def open_portal_database(database: str) -> Store:
             hint="portalsim serve --database … migrates an older portal database",
         )
     return store
-
-
-def _sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL (a plain path or sqlite:///…), None for other databases."""
-    if "://" not in url:
-        return Path(url)
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///") :])
-    return None

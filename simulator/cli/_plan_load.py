@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import click
 
+from simulator.cli._durations import parse_seconds
 from simulator.cli._plan_probe import (
     check_target,
     load_options,
-    parse_seconds,
     reachable,
     stderr,
     with_load,

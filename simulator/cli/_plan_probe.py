@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from mock_portal.durations import parse_duration
 from mock_portal.lifeline import child_environment, follow_parent
+from simulator.cli._durations import parse_seconds
 from simulator.cli._streams import stdout
 from simulator.errors import EXIT_PERFORMANCE, InfrastructureError, UsageError
 from simulator.planning.arrivals import ARRIVALS
@@ -39,7 +39,6 @@ from simulator.planning.slo import SloError, parse_slo
 __all__ = [
     "check_target",
     "load_options",
-    "parse_seconds",
     "probe_command",
     "reachable",
     "stderr",
@@ -57,14 +56,6 @@ def stderr() -> TextIO:
     context = click.get_current_context()
     stream: TextIO | None = (context.obj or {}).get("stderr")
     return stream or sys.stderr
-
-
-def parse_seconds(option: str, text: str) -> float:
-    """A duration (`mock_portal.durations`: `250ms`, `30s`, `1m30s`…) in seconds."""
-    try:
-        return parse_duration(text).total_seconds()
-    except ValueError as error:
-        raise UsageError(f"{option}: {error}") from None
 
 
 def check_target(target: str) -> tuple[str, int]:

@@ -8,9 +8,9 @@ from typing import TextIO
 
 import click
 
-from mock_portal.durations import parse_duration
+from simulator.cli._durations import parse_seconds
 from simulator.cli._report import gate_option, parse_bands, parse_gate_option, show_report, stderr
-from simulator.errors import InfrastructureError, UsageError
+from simulator.errors import InfrastructureError
 from simulator.run import (
     LoadProgress,
     LoadStarted,
@@ -20,13 +20,6 @@ from simulator.run import (
     prepare,
     run_simulation,
 )
-
-
-def _seconds(option: str, text: str, *, zero: bool = False) -> float:
-    try:
-        return parse_duration(text, allow_zero=zero).total_seconds()
-    except ValueError as error:
-        raise UsageError(f"{option}: {error}") from None
 
 
 class _Progress:
@@ -165,8 +158,8 @@ def run_command(
         seed=seed,
         users=users,
         rate=rate,
-        duration=_seconds("--duration", duration),
-        drain=_seconds("--drain", drain, zero=True),
+        duration=parse_seconds("--duration", duration),
+        drain=parse_seconds("--drain", drain, allow_zero=True),
         time_factor=time_factor,
         reports=reports,
         port=port,

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from contracts.profiles import DEFAULT_PROFILE, available
-from mock_portal.durations import parse_duration
+from simulator.cli._durations import parse_option_duration
 from simulator.cli._streams import output_stream
-from simulator.errors import EXIT_GATE_FAILED, EXIT_PASS, CaptureError, UsageError
+from simulator.errors import EXIT_GATE_FAILED, EXIT_PASS, CaptureError
 from simulator.output import write_json, write_junit, write_text
 from simulator.validation import ValidationOptions, validate_capture
 
@@ -58,10 +58,7 @@ def validate_command(
     \b
     Exit 0: no error-severity finding · 1: some · 2: usage error or unreadable capture.
     """
-    try:
-        limit = parse_duration(sync_limit)
-    except ValueError as error:
-        raise UsageError(f"--sync-limit: {error}") from None
+    limit = parse_option_duration("--sync-limit", sync_limit)
     options = ValidationOptions(
         profile=profile, catalogue=catalogue, units=units, calendar=calendar, sync_limit=limit
     )

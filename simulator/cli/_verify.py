@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from contracts.profiles import load as load_profile
-from mock_portal.replay import verify_store
+from mock_portal.replay import check_store
 from simulator.cli._database import open_portal_database
 from simulator.cli._streams import stdout
 from simulator.errors import EXIT_GATE_FAILED, EXIT_PASS
@@ -31,18 +30,16 @@ def verify_command(database: str) -> int:
     """
     out = stdout()
     with open_portal_database(database) as store:
-        messages = store.journal_count()
-        dossiers = sum(store.dossier_status_counts().values())
-        problems = verify_store(store, load_profile())
+        problems, replay = check_store(store)
         shown = store.url
-    if problems:
+    if problems or replay is None:
         out.write(f"portalsim verify — {shown}: KHÔNG nguyên vẹn / NOT whole\n")
         for problem in problems:
             out.write(f"  ✗ {problem}\n")
         out.write("Kết quả / result: KHÔNG ĐẠT / FAIL (exit 1)\n")
         return EXIT_GATE_FAILED
     out.write(
-        f"portalsim verify — {shown}: nguyên vẹn / whole: {messages} thông điệp / messages "
-        f"journaled, {dossiers} hồ sơ / dossiers agree with them (exit 0)\n"
+        f"portalsim verify — {shown}: nguyên vẹn / whole: {replay.entries} thông điệp / "
+        f"messages journaled, {len(replay.dossiers)} hồ sơ / dossiers agree with them (exit 0)\n"
     )
     return EXIT_PASS

@@ -94,6 +94,8 @@ class PortalJournal:
         self.client = client
         self.portal_url = portal_url.rstrip("/")
         self._headers = {"Authorization": f"Bearer {operator_token}"}
+        #: the last mark, for a portal without `last-id`: the next mark reads on from it
+        self._last_mark = 0
 
     def _read(self, since: int) -> list[JournalRow]:
         response = self._get("/admin/journal", {"since_id": str(since)})
@@ -129,8 +131,10 @@ class PortalJournal:
         """The last journal id now: what a case reads later starts after it."""
         response = self._get("/admin/journal/last-id", {}, missing_ok=True)
         if response.status_code == 404:  # an older portalsim: read the journal to its end
-            rows = self._read(0)
-            return rows[-1].id if rows else 0
+            rows = self._read(self._last_mark)
+            if rows:
+                self._last_mark = rows[-1].id
+            return self._last_mark
         try:
             last = orjson.loads(response.content)["last_id"]
         except (orjson.JSONDecodeError, KeyError, TypeError):

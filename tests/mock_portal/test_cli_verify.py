@@ -69,6 +69,12 @@ def test_a_database_that_is_not_a_portals_is_a_usage_error(tmp_path: Path) -> No
     assert "portalsim serve --database" in err
 
 
+def test_a_url_of_no_known_database_is_a_usage_error() -> None:
+    code, _out, err = _verify("--database", "mysql://portal@127.0.0.1/portal")
+    assert code == 2
+    assert "scheme 'mysql' is neither sqlite nor postgresql" in err
+
+
 def test_an_unreachable_server_is_exit_4() -> None:
     code, _out, err = _verify("--database", "postgresql://portalsim@127.0.0.1:9/none")
     assert code == 4
